@@ -1,0 +1,80 @@
+// The compiled form of a model, shared (read-only) by every Evaluator. Internal to the core.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "parity/model_spec.hpp"
+
+namespace parity {
+
+/// How often an expression must be re-evaluated.
+enum Level : int { kConstant = 0, kPerCycle = 1, kPerStateTime = 2 };
+
+struct Program {
+    ModelSpec spec;
+
+    // Variable block: parameters first, then the time variables and cycle_length.
+    std::vector<std::string> variables;
+    std::size_t n_parameters = 0;
+    std::size_t var_cycle = 0, var_time = 0, var_age = 0, var_state_time = 0, var_cycle_length = 0;
+
+    struct Expr {
+        std::string text;
+        std::string context;  // "transitions.csv:5:4 (S1 -> S2, strategy B)"
+        int level = kConstant;
+    };
+    std::vector<Expr> exprs;
+
+    std::vector<std::string> parameter_names;
+    std::vector<int> parameter_expr;   // expression id of each parameter
+    std::vector<int> parameter_level;  // per parameter
+    std::vector<int> parameter_order;  // dependency order
+    bool has_time_varying_parameters = false;
+    bool has_state_time_parameters = false;
+
+    std::vector<std::string> state_names;
+    std::vector<std::string> expanded_names;
+    std::vector<int> tunnel_length;   // per state
+    std::vector<int> first_expanded;  // per state
+    std::vector<int> expanded_state;  // compact state of each expanded state
+    std::vector<int> expanded_pos;    // position in its tunnel
+    std::vector<char> alive;          // per state
+    int n_expanded = 0;
+    bool has_tunnels = false;
+
+    std::vector<std::string> categories;  // cost categories; index size() is utility
+    std::size_t utility_index() const { return categories.size(); }
+
+    struct Entry {
+        int to;
+        int expr;  // -1: complement of the row
+    };
+    struct Row {
+        std::vector<Entry> entries;
+        int level = kConstant;
+        std::string complement_context;
+    };
+    struct TransitionReward {
+        int from, to;
+        std::size_t category;  // utility_index() for utilities
+        int expr;
+    };
+    struct StrategyProgram {
+        std::string name;
+        std::vector<Row> rows;                      // per state
+        std::vector<std::vector<int>> state_reward; // [state][category incl. utility]: expr or -1
+        std::vector<int> reward_level;              // per state
+        std::vector<TransitionReward> transition_rewards;
+        std::vector<int> initial;                   // per state: expr or -1
+    };
+    std::vector<std::string> strategy_names;
+    std::vector<StrategyProgram> strategies;
+
+    std::vector<double> weights, cost_discount, outcome_discount;
+};
+
+/// Check a ModelSpec and build its Program (core/compile.cpp).
+Program compile_program(ModelSpec spec);
+
+}  // namespace parity

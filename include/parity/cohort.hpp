@@ -1,0 +1,115 @@
+// The cohort state-transition engine: a ModelSpec is compiled once (names resolved, expressions
+// parsed, parameters ordered by dependency, time dependence marked) and then evaluated as often as
+// needed, for the base case or with parameter values overridden (sensitivity analyses).
+#pragma once
+
+#include <Eigen/Dense>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parity/model_spec.hpp"
+
+namespace parity {
+
+struct Program;  // the compiled form; see core/program.hpp
+
+struct EvaluateOptions {
+    /// Keep the cohort trace (occupancy of each state at each cycle point).
+    bool keep_trace = true;
+    /// Keep the rewards of each cycle point (costs by category, QALYs, life-years).
+    bool keep_cycles = true;
+};
+
+struct StrategyOutcomes {
+    std::string strategy;
+    /// Corrected and discounted totals by cost category (order of Outcomes::categories).
+    std::vector<double> costs;
+    /// Corrected totals by cost category, not discounted.
+    std::vector<double> costs_undiscounted;
+    double qalys = 0.0;
+    double qalys_undiscounted = 0.0;
+    double life_years = 0.0;
+    double life_years_undiscounted = 0.0;
+
+    double total_cost() const;
+    double total_cost_undiscounted() const;
+
+    /// (n_cycles+1) x states: share of the cohort in each state at each cycle point.
+    Eigen::MatrixXd trace;
+    /// (n_cycles+1) x categories: costs counted at each cycle point before correction and
+    /// discounting (state costs for the cycle plus one-off costs on the flows into the point).
+    Eigen::MatrixXd cycle_costs;
+    Eigen::VectorXd cycle_qalys;
+    Eigen::VectorXd cycle_life_years;
+};
+
+struct Outcomes {
+    std::vector<std::string> states;
+    std::vector<std::string> categories;
+    /// Per cycle point t = 0..n: within-cycle correction weight and discount factors, so that
+    /// total = sum_t weight_t * discount_t * value_t.
+    std::vector<double> correction_weights;
+    std::vector<double> cost_discount;
+    std::vector<double> outcome_discount;
+    std::vector<StrategyOutcomes> strategies;
+};
+
+class CompiledModel {
+public:
+    /// Check the model and compile it. Throws ModelError naming the place of the first problem.
+    explicit CompiledModel(ModelSpec spec);
+
+    const ModelSpec& spec() const;
+    const std::vector<std::string>& parameter_names() const;
+    const std::vector<std::string>& strategy_names() const;
+    const std::vector<std::string>& state_names() const;
+    const std::vector<std::string>& cost_categories() const;
+    /// Row labels of transition matrices: the state names, with tunnel states expanded as
+    /// "name[k]" for k = 0..L-1.
+    const std::vector<std::string>& expanded_state_names() const;
+    /// Whether the parameter's value changes with time (cycle, age, state_time).
+    bool parameter_varies_with_time(const std::string& name) const;
+
+    Outcomes evaluate(const EvaluateOptions& options = {}) const;
+    /// Evaluate with some parameters set to given values instead of their expressions.
+    Outcomes evaluate(const std::map<std::string, double>& overrides,
+                      const EvaluateOptions& options = {}) const;
+
+    /// Transition matrix of a strategy for the move from cycle point `cycle` to `cycle + 1`:
+    /// rows are expanded_state_names(), columns state_names().
+    Eigen::MatrixXd transition_matrix(const std::string& strategy, int cycle,
+                                      const std::map<std::string, double>& overrides = {}) const;
+    /// Parameter values at a cycle (time-varying ones take that cycle's value).
+    std::map<std::string, double> parameter_values(
+        int cycle = 0, const std::map<std::string, double>& overrides = {}) const;
+
+    /// One value per parameter (NaN: use the expression), in parameter_names() order.
+    std::vector<double> override_vector(const std::map<std::string, double>& overrides) const;
+
+    const std::shared_ptr<const Program>& program() const { return program_; }
+
+private:
+    std::shared_ptr<const Program> program_;
+};
+
+/// A reusable workspace that evaluates a compiled model. Each thread owns its own.
+class Evaluator {
+public:
+    explicit Evaluator(const CompiledModel& model);
+    ~Evaluator();
+    Evaluator(const Evaluator&) = delete;
+    Evaluator& operator=(const Evaluator&) = delete;
+
+    /// `overrides` has one entry per parameter (NaN: use the expression), or is null.
+    void run(const double* overrides, const EvaluateOptions& options, Outcomes& out);
+    Eigen::MatrixXd transition_matrix(int strategy, int cycle, const double* overrides);
+    std::vector<double> parameter_values(int cycle, const double* overrides);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parity
