@@ -151,9 +151,9 @@ void check_header_names(const CsvTable& t) {
 void fit_row(const CsvTable& t, Record& rec) {
     const std::size_t want = t.header.size();
     const std::size_t got = rec.cells.size();
-    const std::string counts = "the row has " + std::to_string(got) + " cells but the header (line " +
-                               std::to_string(t.header_line) + ") has " + std::to_string(want) +
-                               " columns";
+    const std::string counts = "the row has " + std::to_string(got) +
+                               " cells but the header (line " + std::to_string(t.header_line) +
+                               ") has " + std::to_string(want) + " columns";
     if (got > want) {
         for (std::size_t i = want; i < got; ++i)
             if (!rec.cells[i].empty())

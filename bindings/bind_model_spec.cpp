@@ -1,0 +1,126 @@
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bind.hpp"
+#include "parity/model_spec.hpp"
+
+namespace py = pybind11;
+
+namespace parity {
+
+void bind_model_spec(py::module_& m) {
+    py::class_<Location>(m, "Location")
+        .def(py::init<>())
+        .def_readwrite("file", &Location::file)
+        .def_readwrite("line", &Location::line)
+        .def_readwrite("column", &Location::column)
+        .def_readwrite("column_name", &Location::column_name)
+        .def("__str__", &Location::str);
+
+    py::class_<Parameter>(m, "Parameter")
+        .def(py::init<>())
+        .def_readwrite("name", &Parameter::name)
+        .def_readwrite("expression", &Parameter::expression)
+        .def_readwrite("unit", &Parameter::unit)
+        .def_readwrite("price_year", &Parameter::price_year)
+        .def_readwrite("source", &Parameter::source)
+        .def_readwrite("notes", &Parameter::notes)
+        .def_readwrite("distribution", &Parameter::distribution)
+        .def_readwrite("distribution_parameters", &Parameter::distribution_parameters)
+        .def_readwrite("where", &Parameter::where);
+
+    py::class_<State>(m, "State")
+        .def(py::init<>())
+        .def_readwrite("name", &State::name)
+        .def_readwrite("label", &State::label)
+        .def_readwrite("alive", &State::alive)
+        .def_readwrite("tunnel_length", &State::tunnel_length)
+        .def_readwrite("where", &State::where);
+
+    py::class_<Strategy>(m, "Strategy")
+        .def(py::init<>())
+        .def_readwrite("name", &Strategy::name)
+        .def_readwrite("label", &Strategy::label)
+        .def_readwrite("where", &Strategy::where);
+
+    py::class_<Transition>(m, "Transition")
+        .def(py::init<>())
+        .def_readwrite("strategy", &Transition::strategy)
+        .def_readwrite("from_state", &Transition::from)
+        .def_readwrite("to_state", &Transition::to)
+        .def_readwrite("expression", &Transition::expression)
+        .def_readwrite("where", &Transition::where);
+
+    py::class_<StateReward>(m, "StateReward")
+        .def(py::init<>())
+        .def_readwrite("strategy", &StateReward::strategy)
+        .def_readwrite("state", &StateReward::state)
+        .def_readwrite("category", &StateReward::category)
+        .def_readwrite("expression", &StateReward::expression)
+        .def_readwrite("where", &StateReward::where);
+
+    py::class_<TransitionReward>(m, "TransitionReward")
+        .def(py::init<>())
+        .def_readwrite("strategy", &TransitionReward::strategy)
+        .def_readwrite("from_state", &TransitionReward::from)
+        .def_readwrite("to_state", &TransitionReward::to)
+        .def_readwrite("category", &TransitionReward::category)
+        .def_readwrite("expression", &TransitionReward::expression)
+        .def_readwrite("where", &TransitionReward::where);
+
+    py::class_<InitialShare>(m, "InitialShare")
+        .def(py::init<>())
+        .def_readwrite("strategy", &InitialShare::strategy)
+        .def_readwrite("state", &InitialShare::state)
+        .def_readwrite("expression", &InitialShare::expression)
+        .def_readwrite("where", &InitialShare::where);
+
+    py::enum_<Interpolation>(m, "Interpolation")
+        .value("step", Interpolation::step)
+        .value("linear", Interpolation::linear);
+    py::enum_<OutOfRange>(m, "OutOfRange")
+        .value("clamp", OutOfRange::clamp)
+        .value("error", OutOfRange::error);
+
+    py::class_<LookupTable>(m, "LookupTable")
+        .def(py::init<>())
+        .def_readwrite("name", &LookupTable::name)
+        .def_readwrite("key_name", &LookupTable::key_name)
+        .def_readwrite("keys", &LookupTable::keys)
+        .def_readwrite("columns", &LookupTable::columns)
+        .def_readwrite("values", &LookupTable::values)
+        .def_readwrite("interpolation", &LookupTable::interpolation)
+        .def_readwrite("out_of_range", &LookupTable::out_of_range)
+        .def_readwrite("where", &LookupTable::where);
+
+    py::class_<Settings>(m, "Settings")
+        .def(py::init<>())
+        .def_readonly("n_cycles", &Settings::n_cycles)
+        .def_readonly("cycle_length", &Settings::cycle_length)
+        .def_readonly("start_age", &Settings::start_age)
+        .def_readonly("currency", &Settings::currency)
+        .def_readonly("price_year", &Settings::price_year)
+        .def_readonly("wtp", &Settings::wtp)
+        .def("apply", &apply_setting, py::arg("key"), py::arg("value"),
+             py::arg("where") = Location{})
+        .def("to_pairs", &settings_to_pairs);
+
+    py::class_<ModelSpec>(m, "ModelSpec")
+        .def(py::init<>())
+        .def_readwrite("name", &ModelSpec::name)
+        .def_readwrite("description", &ModelSpec::description)
+        .def_readwrite("settings", &ModelSpec::settings)
+        .def_readwrite("parameters", &ModelSpec::parameters)
+        .def_readwrite("states", &ModelSpec::states)
+        .def_readwrite("strategies", &ModelSpec::strategies)
+        .def_readwrite("transitions", &ModelSpec::transitions)
+        .def_readwrite("state_rewards", &ModelSpec::state_rewards)
+        .def_readwrite("transition_rewards", &ModelSpec::transition_rewards)
+        .def_readwrite("initial", &ModelSpec::initial)
+        .def_readwrite("tables", &ModelSpec::tables)
+        .def_readwrite("cost_categories", &ModelSpec::cost_categories);
+
+    m.def("setting_descriptions", &setting_descriptions);
+}
+
+}  // namespace parity

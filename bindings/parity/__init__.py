@@ -1,0 +1,22 @@
+"""parity: cohort state-transition and cost-effectiveness models for mental-health economics.
+
+Build a model in Python with :class:`Model`, or load a model folder of CSV files with
+:func:`load`; :meth:`Model.run` returns :class:`Results` whose tables are pandas DataFrames.
+"""
+
+from ._core import InputError, ModelError, ParityError
+from .cea import icer_table, net_benefit_table
+from .model import Model, load
+from .results import Results
+
+__all__ = [
+    "InputError",
+    "Model",
+    "ModelError",
+    "ParityError",
+    "Results",
+    "icer_table",
+    "load",
+    "net_benefit_table",
+]
+__version__ = "0.1.0"
