@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <numeric>
 
 #include "parity/expression.hpp"
@@ -376,10 +377,41 @@ std::vector<double> Evaluator::parameter_values(int cycle, const double* overrid
 
 // ---------------------------------------------------------------------------------------------
 
+class EvaluatorPool {
+public:
+    /// An evaluator for the caller's exclusive use; given back to the pool when the lease ends.
+    struct Lease {
+        EvaluatorPool* pool;
+        std::unique_ptr<Evaluator> evaluator;
+        ~Lease() {
+            std::lock_guard<std::mutex> lock(pool->mutex_);
+            pool->idle_.push_back(std::move(evaluator));
+        }
+        Evaluator& operator*() { return *evaluator; }
+    };
+
+    Lease lease(const CompiledModel& model) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!idle_.empty()) {
+                auto ev = std::move(idle_.back());
+                idle_.pop_back();
+                return Lease{this, std::move(ev)};
+            }
+        }
+        return Lease{this, std::make_unique<Evaluator>(model)};
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Evaluator>> idle_;
+};
+
 CompiledModel::CompiledModel(ModelSpec spec)
-    : program_(std::make_shared<const Program>(compile_program(std::move(spec)))) {
+    : program_(std::make_shared<const Program>(compile_program(std::move(spec)))),
+      pool_(std::make_shared<EvaluatorPool>()) {
     // Parse every expression once now, so syntax problems surface when the model is built.
-    Evaluator check(*this);
+    pool_->lease(*this);
 }
 
 const ModelSpec& CompiledModel::spec() const { return program_->spec; }
@@ -429,10 +461,10 @@ Outcomes CompiledModel::evaluate(const EvaluateOptions& options) const {
 
 Outcomes CompiledModel::evaluate(const std::map<std::string, double>& overrides,
                                  const EvaluateOptions& options) const {
-    Evaluator ev(*this);
+    auto ev = pool_->lease(*this);
     Outcomes out;
     const auto v = override_vector(overrides);
-    ev.run(overrides.empty() ? nullptr : v.data(), options, out);
+    (*ev).run(overrides.empty() ? nullptr : v.data(), options, out);
     return out;
 }
 
@@ -442,16 +474,16 @@ Eigen::MatrixXd CompiledModel::transition_matrix(
     const auto it = std::find(names.begin(), names.end(), strategy);
     if (it == names.end())
         throw ModelError("unknown strategy '" + strategy + "'" + did_you_mean(strategy, names));
-    Evaluator ev(*this);
+    auto ev = pool_->lease(*this);
     const auto v = override_vector(overrides);
-    return ev.transition_matrix(static_cast<int>(it - names.begin()), cycle, v.data());
+    return (*ev).transition_matrix(static_cast<int>(it - names.begin()), cycle, v.data());
 }
 
 std::map<std::string, double> CompiledModel::parameter_values(
     int cycle, const std::map<std::string, double>& overrides) const {
-    Evaluator ev(*this);
+    auto ev = pool_->lease(*this);
     const auto v = override_vector(overrides);
-    const auto values = ev.parameter_values(cycle, v.data());
+    const auto values = (*ev).parameter_values(cycle, v.data());
     std::map<std::string, double> out;
     for (std::size_t i = 0; i < values.size(); ++i) out[program_->parameter_names[i]] = values[i];
     return out;

@@ -141,6 +141,8 @@ const std::vector<std::pair<std::string, std::string>>& expression_function_help
 std::vector<std::string> referenced_names(const std::string& expression,
                                           const std::vector<LookupTable>& tables,
                                           const std::string& context) {
+    double number = 0.0;
+    if (parse_double(expression, number)) return {};  // most inputs are plain numbers
     mu::Parser p;
     double cycle_length = 1.0;
     auto fns = table_functions(tables);

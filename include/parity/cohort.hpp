@@ -13,7 +13,8 @@
 
 namespace parity {
 
-struct Program;  // the compiled form; see core/program.hpp
+struct Program;        // the compiled form; see core/program.hpp
+class EvaluatorPool;  // evaluators kept for reuse; see core/cohort.cpp
 
 struct EvaluateOptions {
     /// Keep the cohort trace (occupancy of each state at each cycle point).
@@ -92,6 +93,8 @@ public:
 
 private:
     std::shared_ptr<const Program> program_;
+    // Parsing every expression costs far more than a run, so evaluators are kept and reused.
+    std::shared_ptr<EvaluatorPool> pool_;
 };
 
 /// A reusable workspace that evaluates a compiled model. Each thread owns its own.

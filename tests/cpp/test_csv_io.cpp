@@ -364,7 +364,9 @@ TEST_CASE("writing drops optional files the spec no longer needs", "[csv_io]") {
     spec.transition_rewards.clear();
     spec.tables.clear();
     spec.parameters.pop_back();  // the one using the table
+    write_file(tmp / "Initial.CSV", "strategy,state,value\n*,Nowhere,1\n");
     parity::write_model_folder(spec, tmp.str());
+    CHECK_FALSE(fs::exists(tmp / "Initial.CSV"));
     CHECK_FALSE(fs::exists(tmp / "transition_rewards.csv"));
     CHECK_FALSE(fs::exists(tmp / "tables.csv"));
     require_same(spec, parity::read_model_folder(tmp.str()));
