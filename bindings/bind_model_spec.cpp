@@ -91,7 +91,18 @@ void bind_model_spec(py::module_& m) {
         .def_readwrite("values", &LookupTable::values)
         .def_readwrite("interpolation", &LookupTable::interpolation)
         .def_readwrite("out_of_range", &LookupTable::out_of_range)
+        .def_readwrite("source", &LookupTable::source)
+        .def_readwrite("notes", &LookupTable::notes)
         .def_readwrite("where", &LookupTable::where);
+
+    py::class_<CostCategory>(m, "CostCategory")
+        .def(py::init<>())
+        .def_readwrite("name", &CostCategory::name)
+        .def_readwrite("label", &CostCategory::label)
+        .def_readwrite("payer", &CostCategory::payer)
+        .def_readwrite("cash_releasing", &CostCategory::cash_releasing)
+        .def_readwrite("notes", &CostCategory::notes)
+        .def_readwrite("where", &CostCategory::where);
 
     py::class_<Settings>(m, "Settings")
         .def(py::init<>())

@@ -266,7 +266,7 @@ private:
                 prog_.categories.end())
                 prog_.categories.push_back(c);
         };
-        for (const auto& c : spec().cost_categories) add(c);
+        for (const auto& c : spec().cost_categories) add(c.name);
         for (const auto& r : spec().state_rewards) {
             if (trim(r.category).empty())
                 fail(r.where, "a state reward has no category",

@@ -303,12 +303,29 @@ void read_transition_rewards(const Sheet& sheet, ModelSpec& spec) {
     }
 }
 
+bool parse_cash_releasing(const Sheet& sheet, const CsvRow& row) {
+    const std::string v = to_lower(sheet.get(row, "cash_releasing"));
+    if (v.empty() || v == "false" || v == "no" || v == "0") return false;
+    if (v == "true" || v == "yes" || v == "1") return true;
+    throw InputError(sheet.at(row, "cash_releasing"),
+                     "cash_releasing must be yes or no, found '" + sheet.get(row, "cash_releasing") +
+                         "'",
+                     "Write yes when a saving in this category frees cash a budget holder can "
+                     "spend elsewhere, no otherwise");
+}
+
 void read_cost_categories(const Sheet& sheet, ModelSpec& spec) {
     Names seen("cost category");
     for (const auto& row : sheet.rows()) {
-        const std::string category = sheet.need(row, "category", "the category's name");
-        seen.add(category, sheet.at(row, "category"));
-        spec.cost_categories.push_back(category);
+        CostCategory c;
+        c.name = sheet.need(row, "category", "the category's name");
+        seen.add(c.name, sheet.at(row, "category"));
+        c.label = sheet.get(row, "label");
+        c.payer = sheet.get(row, "payer");
+        c.cash_releasing = parse_cash_releasing(sheet, row);
+        c.notes = sheet.get(row, "notes");
+        c.where = sheet.at(row, "category");
+        spec.cost_categories.push_back(std::move(c));
     }
 }
 
@@ -393,6 +410,8 @@ LookupTable read_table(const Folder& folder, const Sheet& sheet, const CsvRow& r
     t.where = sheet.at(row, "name");
     t.interpolation = parse_interpolation(sheet, row);
     t.out_of_range = parse_out_of_range(sheet, row);
+    t.source = sheet.get(row, "source");
+    t.notes = sheet.get(row, "notes");
     const std::string file =
         sheet.need(row, "file", "the table's CSV file, relative to the folder (e.g. tables/x.csv)");
     if (!fs::is_regular_file(folder.real(file)))
@@ -551,8 +570,9 @@ std::string transition_rewards_text(const ModelSpec& spec) {
 }
 
 std::string cost_categories_text(const ModelSpec& spec) {
-    CsvText out({"category"});
-    for (const auto& c : spec.cost_categories) out.add({c});
+    CsvText out({"category", "label", "payer", "cash_releasing", "notes"});
+    for (const auto& c : spec.cost_categories)
+        out.add({c.name, c.label, c.payer, c.cash_releasing ? "yes" : "no", c.notes});
     return out.str();
 }
 
@@ -600,13 +620,13 @@ std::string table_file_name(const std::string& name, std::set<std::string>& used
 
 void add_tables(const ModelSpec& spec, const std::string& dir, std::vector<OutFile>& files) {
     if (spec.tables.empty()) return;
-    CsvText index({"name", "file", "interpolation", "out_of_range"});
+    CsvText index({"name", "file", "interpolation", "out_of_range", "source", "notes"});
     std::set<std::string> used;
     for (const auto& t : spec.tables) {
         check_table_shape(t, (fs::path(dir) / kTables.file).string());
         const std::string file = table_file_name(t.name, used);
         index.add({t.name, file, t.interpolation == Interpolation::step ? "step" : "linear",
-                   t.out_of_range == OutOfRange::clamp ? "clamp" : "error"});
+                   t.out_of_range == OutOfRange::clamp ? "clamp" : "error", t.source, t.notes});
         files.push_back({file, table_text(t)});
     }
     files.push_back({kTables.file, index.str()});

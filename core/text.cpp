@@ -8,8 +8,11 @@
 
 namespace parity {
 
-std::string trim(const std::string& s) {
-    const auto first = s.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+std::string trim(const std::string& raw) {
+    // Excel starts UTF-8 files with a byte-order mark; drop it whole, never a lone byte of it.
+    const std::string bom = "\xEF\xBB\xBF";
+    const std::string& s = raw.compare(0, bom.size(), bom) == 0 ? raw.substr(bom.size()) : raw;
+    const auto first = s.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return {};
     const auto last = s.find_last_not_of(" \t\r\n");
     return s.substr(first, last - first + 1);

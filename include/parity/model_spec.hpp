@@ -109,6 +109,19 @@ struct LookupTable {
     Interpolation interpolation = Interpolation::step;
     /// clamp: arguments outside the keys take the first or last row; error: they are an error.
     OutOfRange out_of_range = OutOfRange::clamp;
+    std::string source;
+    std::string notes;
+    Location where;
+};
+
+/// A cost category with who bears it: the budget-impact view splits costs by payer and by
+/// whether a saving would release cash.
+struct CostCategory {
+    std::string name;
+    std::string label;
+    std::string payer;
+    bool cash_releasing = false;
+    std::string notes;
     Location where;
 };
 
@@ -138,9 +151,9 @@ struct ModelSpec {
     std::vector<TransitionReward> transition_rewards;
     std::vector<InitialShare> initial;
     std::vector<LookupTable> tables;
-    /// Names of cost categories in the order results report them; categories used by rewards
-    /// but not listed are appended in order of first use.
-    std::vector<std::string> cost_categories;
+    /// Cost categories in the order results report them; categories used by rewards but not
+    /// listed are appended in order of first use.
+    std::vector<CostCategory> cost_categories;
 };
 
 /// Apply one `key,value` setting (as found in settings.csv or given in Python). Throws InputError

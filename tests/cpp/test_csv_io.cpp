@@ -166,8 +166,18 @@ void require_same(const ModelSpec& a, const ModelSpec& b) {
         CHECK(x.values == y.values);
         CHECK(x.interpolation == y.interpolation);
         CHECK(x.out_of_range == y.out_of_range);
+        CHECK(x.source == y.source);
+        CHECK(x.notes == y.notes);
     }
-    CHECK(a.cost_categories == b.cost_categories);
+    REQUIRE(a.cost_categories.size() == b.cost_categories.size());
+    for (std::size_t i = 0; i < a.cost_categories.size(); ++i) {
+        const auto &x = a.cost_categories[i], &y = b.cost_categories[i];
+        CHECK(x.name == y.name);
+        CHECK(x.label == y.label);
+        CHECK(x.payer == y.payer);
+        CHECK(x.cash_releasing == y.cash_releasing);
+        CHECK(x.notes == y.notes);
+    }
 }
 
 parity::Parameter parameter(const std::string& name, const std::string& expression) {
@@ -231,8 +241,11 @@ ModelSpec full_spec() {
     one.keys = {2020.0};
     one.columns = {"Index"};
     one.values = {{100.0}};
+    one.source = "ONS, a \"quoted\" source, with a comma";
+    one.notes = "index";
     spec.tables = {lt, one};
-    spec.cost_categories = {"acute", "drug"};
+    spec.cost_categories = {{"acute", "Acute hospital care", "NHS acute trust", true, "", {}},
+                            {"drug", "", "", false, "prescribing", {}}};
     return spec;
 }
 
@@ -259,7 +272,9 @@ TEST_CASE("the time-independent Sick-Sicker folder reads as published", "[csv_io
     CHECK(spec.initial[0].strategy == "*");
     CHECK(spec.initial[0].state == "H");
     CHECK(spec.initial[0].expression == "1");
-    CHECK(spec.cost_categories == std::vector<std::string>{"health_care", "treatment"});
+    REQUIRE(spec.cost_categories.size() == 2);
+    CHECK(spec.cost_categories[0].name == "health_care");
+    CHECK(spec.cost_categories[1].name == "treatment");
 
     const auto& s = spec.settings;
     CHECK(s.n_cycles == 75);
