@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <vector>
 
 #include "parity/cohort.hpp"
@@ -54,11 +55,18 @@ int main(int argc, char** argv) {
         const double lean = median_seconds([&] { ev.run(nullptr, totals_only, out); });
         const double full = median_seconds([&] { ev.run(nullptr, EvaluateOptions{}, out); });
         const double fresh = median_seconds([&] { out = model.evaluate(totals_only); });
+        // Samples side by side, as a PSA runs them (no sampling here: base-case values).
+        const std::size_t B = ev.preferred_block_size();
+        std::vector<double> overrides(B * model.parameter_names().size(),
+                                      std::numeric_limits<double>::quiet_NaN());
+        std::vector<double> totals(B * model.strategy_names().size() * ev.n_outcomes());
+        const double block =
+            median_seconds([&] { ev.run_block(overrides.data(), B, totals.data()); }) / B;
         std::printf(
             "%s: %zu states, %zu strategies, %d cycles | read+compile %.2f ms | run %.1f us "
-            "(totals only), %.1f us (with trace and per-cycle rewards), %.1f us (CompiledModel::evaluate)\n",
+            "(totals only), %.1f us (with trace and per-cycle rewards), %.1f us (CompiledModel::evaluate), %.2f us per sample in blocks of %zu\n",
             argv[a], model.state_names().size(), model.strategy_names().size(),
-            model.spec().settings.n_cycles, compile_s * 1e3, lean * 1e6, full * 1e6, fresh * 1e6);
+            model.spec().settings.n_cycles, compile_s * 1e3, lean * 1e6, full * 1e6, fresh * 1e6, block * 1e6, B);
     }
     return 0;
 }

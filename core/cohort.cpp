@@ -3,6 +3,7 @@
 // ever forming the matrix of the tunnel-expanded model.
 #include "parity/cohort.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -10,6 +11,7 @@
 
 #include "parity/expression.hpp"
 #include "parity/text.hpp"
+#include "kernels.hpp"
 #include "program.hpp"
 
 namespace parity {
@@ -29,23 +31,36 @@ double StrategyOutcomes::total_cost_undiscounted() const {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The evaluator works on a block of B samples at once. Expressions are evaluated sample by
+// sample (muParser is scalar), but every array the cohort loop touches is laid out with the
+// sample index innermost, so the loops over states and cycles run over B contiguous values that
+// the compiler vectorises. A deterministic run is a block of one.
 
 struct Evaluator::Impl {
     const Program& prog;
     std::shared_ptr<const Program> keep_alive;
     ExpressionSet exprs;
     double* vars;
-    const double* overrides = nullptr;
 
-    // Per strategy working state.
+    std::size_t B = 0;        // samples in the current block
+    std::size_t n_cat = 0;    // cost categories + utility
+    const double* overrides = nullptr;  // B x n_parameters, NaN: use the expression
+    std::uint64_t first_sample = 0;
+    bool labelled_samples = false;      // say "sample k" in errors (PSA)
+
+    std::vector<double> param_vals;  // n_parameters x B
+    std::vector<double> expr_vals;   // n_exprs x B
+
     struct Work {
-        Eigen::MatrixXd P;        // expanded rows x compact states
-        Eigen::MatrixXd reward;   // expanded states x (categories + utility), per year
-        Eigen::VectorXd m, next;  // expanded occupancy
-        Eigen::VectorXd flow_reward;  // one-off rewards on the flows into the next point
-        bool rows_built = false, rewards_built = false;
+        std::vector<double> P;     // n_expanded x n_states x B
+        std::vector<double> R;     // n_expanded x n_cat x B (per year)
+        std::vector<double> m, next;  // n_expanded x B
+        std::vector<double> flow;  // n_cat x B: one-off rewards on flows into the next point
+        std::vector<double> cost_d, cost_u;  // n_cost x B
+        std::vector<double> qaly_d, qaly_u, ly_d, ly_u;  // B
     };
     std::vector<Work> work;
+    std::vector<double> point, alive;  // scratch: n_cat x B, B
 
     explicit Impl(const CompiledModel& model)
         : prog(*model.program()),
@@ -54,16 +69,75 @@ struct Evaluator::Impl {
         for (const auto& e : prog.exprs) exprs.add(e.text, e.context);
         vars = exprs.variables();
         vars[prog.var_cycle_length] = prog.spec.settings.cycle_length;
+        n_cat = prog.categories.size() + 1;
         work.resize(prog.strategies.size());
+        for (const auto& sp : prog.strategies)
+            for (std::size_t i = 0; i < sp.rows.size(); ++i)
+                if (sp.rows[i].level >= kPerStateTime || sp.reward_level[i] >= kPerStateTime)
+                    has_state_time_entries = true;
+        plan_moves();
     }
 
-    double eval(int id) {
+    /// Some row or reward depends on state_time: rebuilt position by position every cycle.
+    bool has_state_time_entries = false;
+
+    /// The possible moves of each strategy: only transitions a row defines can carry mass, so
+    /// the cohort loop skips the structural zeros of the matrix.
+    struct Move {
+        std::size_t from, to_state, dest;  // expanded source, compact destination, expanded dest
+    };
+    std::vector<std::vector<Move>> moves;
+
+    void plan_moves() {
+        moves.resize(prog.strategies.size());
+        for (std::size_t s = 0; s < prog.strategies.size(); ++s)
+            for (std::size_t e = 0; e < E(); ++e) {
+                const int i = prog.expanded_state[e];
+                for (const auto& entry : prog.strategies[s].rows[i].entries) {
+                    const int j = entry.to;
+                    const int dest =
+                        j != i ? prog.first_expanded[j]
+                               : prog.first_expanded[i] +
+                                     std::min(prog.expanded_pos[e] + 1, prog.tunnel_length[i] - 1);
+                    moves[s].push_back({e, static_cast<std::size_t>(j),
+                                        static_cast<std::size_t>(dest)});
+                }
+            }
+    }
+
+    std::size_t S() const { return prog.state_names.size(); }
+    std::size_t E() const { return static_cast<std::size_t>(prog.n_expanded); }
+
+    void resize(std::size_t block) {
+        if (block == B) return;
+        B = block;
+        param_vals.assign(prog.n_parameters * B, 0.0);
+        expr_vals.assign(prog.exprs.size() * B, 0.0);
+        point.assign(n_cat * B, 0.0);
+        alive.assign(B, 0.0);
+        for (auto& w : work) {
+            w.P.assign(E() * S() * B, 0.0);
+            w.R.assign(E() * n_cat * B, 0.0);
+            w.m.assign(E() * B, 0.0);
+            w.next.assign(E() * B, 0.0);
+            w.flow.assign(n_cat * B, 0.0);
+            w.cost_d.assign((n_cat - 1) * B, 0.0);
+            w.cost_u.assign((n_cat - 1) * B, 0.0);
+            for (auto* v : {&w.qaly_d, &w.qaly_u, &w.ly_d, &w.ly_u}) v->assign(B, 0.0);
+        }
+    }
+
+    std::string sample_label(std::size_t b) const {
+        return labelled_samples ? "sample " + std::to_string(first_sample + b) + ", " : "";
+    }
+
+    double eval(int id, std::size_t b) {
         const double x = exprs.eval(id);
         if (!std::isfinite(x))
             throw ModelError(prog.exprs[id].context + ": '" + prog.exprs[id].text +
-                             "' evaluates to " + value_text(x) + " at cycle " +
-                             value_text(vars[prog.var_cycle]) +
-                             ". Check the expression and the parameters it uses");
+                             "' evaluates to " + value_text(x) + " (" + sample_label(b) +
+                             "cycle " + value_text(vars[prog.var_cycle]) +
+                             "). Check the expression and the parameters it uses");
         return x;
     }
 
@@ -75,45 +149,99 @@ struct Evaluator::Impl {
         vars[prog.var_state_time] = 0;
     }
 
-    /// Evaluate the parameters whose level is at least `min_level`, in dependency order.
-    void eval_parameters(int min_level) {
+    /// Evaluate sample b's parameters whose level is at least `min_level`, in dependency order.
+    void eval_parameters(std::size_t b, int min_level) {
+        const double* ov = overrides ? overrides + b * prog.n_parameters : nullptr;
         for (int i : prog.parameter_order) {
             if (prog.parameter_level[i] < min_level) continue;
-            if (overrides && !std::isnan(overrides[i])) {
-                vars[i] = overrides[i];
-                continue;
-            }
-            vars[i] = eval(prog.parameter_expr[i]);
+            vars[i] = (ov && !std::isnan(ov[i])) ? ov[i] : eval(prog.parameter_expr[i], b);
         }
     }
 
-    void set_state_time(int k) {
+    void set_state_time(std::size_t b, int k) {
         if (vars[prog.var_state_time] == k) return;
         vars[prog.var_state_time] = k;
-        if (prog.has_state_time_parameters) eval_parameters(kPerStateTime);
+        if (prog.has_state_time_parameters) eval_parameters(b, kPerStateTime);
     }
 
-    [[noreturn]] void bad_row(std::size_t s, int e, int t, const std::string& what,
-                              const std::string& fix) {
-        const auto& state = prog.expanded_names[e];
-        throw ModelError("strategy '" + prog.strategy_names[s] + "', state '" + state +
-                         "', cycle " + std::to_string(t) + ": " + what + ". " + fix);
+    // ---- per-sample expression evaluation --------------------------------------------------
+
+    /// Evaluate sample b at cycle t: at level kConstant everything, at kPerCycle only what
+    /// changes with time. Values go to expr_vals; entries of rows and rewards that depend on
+    /// state_time are written straight into P and R, position by position.
+    void eval_sample(std::size_t b, int t, int level) {
+        if (level > kConstant)
+            for (std::size_t i = 0; i < prog.n_parameters; ++i) vars[i] = param_vals[i * B + b];
+        set_time(t);
+        eval_parameters(b, level);
+        for (std::size_t i = 0; i < prog.n_parameters; ++i) param_vals[i * B + b] = vars[i];
+        for (int l = level; l <= kPerCycle; ++l)
+            for (int id : prog.element_exprs[l]) expr_vals[id * B + b] = eval(id, b);
+        if (has_state_time_entries) eval_state_time_entries(b);
     }
 
-    /// Fill the rows of the expanded states of `state` whose level is at least `min_level`.
-    void build_row(std::size_t s, int state, int t) {
+    void eval_state_time_entries(std::size_t b) {
+        for (std::size_t s = 0; s < work.size(); ++s) {
+            const auto& sp = prog.strategies[s];
+            auto& w = work[s];
+            for (std::size_t i = 0; i < S(); ++i) {
+                const bool row2 = sp.rows[i].level >= kPerStateTime;
+                const bool rew2 = sp.reward_level[i] >= kPerStateTime;
+                if (!row2 && !rew2) continue;
+                for (int k = 0; k < prog.tunnel_length[i]; ++k) {
+                    const std::size_t e = static_cast<std::size_t>(prog.first_expanded[i] + k);
+                    set_state_time(b, k);
+                    if (row2)
+                        for (const auto& entry : sp.rows[i].entries)
+                            if (entry.expr >= 0)
+                                w.P[(e * S() + entry.to) * B + b] = eval(entry.expr, b);
+                    if (rew2)
+                        for (std::size_t c = 0; c < n_cat; ++c) {
+                            const int id = sp.state_reward[i][c];
+                            w.R[(e * n_cat + c) * B + b] = id < 0 ? 0.0 : eval(id, b);
+                        }
+                }
+                set_state_time(b, 0);
+            }
+        }
+    }
+
+    // ---- transition matrices and rewards ---------------------------------------------------
+
+    [[noreturn]] void bad_row(std::size_t s, std::size_t e, std::size_t b, int t,
+                              const std::string& what, const std::string& fix) {
+        throw ModelError("strategy '" + prog.strategy_names[s] + "', state '" +
+                         prog.expanded_names[e] + "', " + sample_label(b) + "cycle " +
+                         std::to_string(t) + ": " + what + ". " + fix);
+    }
+
+    /// Fill the rows of `state` from expr_vals (entries that depend on state_time are already
+    /// in place), add the complement and check every row.
+    void build_row(std::size_t s, std::size_t state, int t) {
         const auto& row = prog.strategies[s].rows[state];
         auto& P = work[s].P;
-        const int L = prog.tunnel_length[state];
         const bool per_position = row.level >= kPerStateTime;
+        const std::size_t first = static_cast<std::size_t>(prog.first_expanded[state]);
+        const int L = prog.tunnel_length[state];
         for (int k = 0; k < L; ++k) {
-            const int e = prog.first_expanded[state] + k;
-            if (k > 0 && !per_position) {
-                P.row(e) = P.row(e - 1);
+            const std::size_t e = first + static_cast<std::size_t>(k);
+            double* Pe = &P[e * S() * B];
+            if (!per_position && k > 0) {
+                std::copy(&P[first * S() * B], &P[(first + 1) * S() * B], Pe);
                 continue;
             }
-            if (per_position) set_state_time(k);
-            P.row(e).setZero();
+            if (!per_position)
+                for (const auto& entry : row.entries)
+                    if (entry.expr >= 0)
+                        std::copy(&expr_vals[entry.expr * B], &expr_vals[(entry.expr + 1) * B],
+                                  Pe + entry.to * B);
+            check_row(s, e, Pe, t);
+        }
+    }
+
+    void check_row(std::size_t s, std::size_t e, double* Pe, int t) {
+        const auto& row = prog.strategies[s].rows[prog.expanded_state[e]];
+        for (std::size_t b = 0; b < B; ++b) {
             double sum = 0.0;
             int complement = -1;
             for (const auto& entry : row.entries) {
@@ -121,233 +249,263 @@ struct Evaluator::Impl {
                     complement = entry.to;
                     continue;
                 }
-                const double p = eval(entry.expr);
-                if (p < 0.0 || p > 1.0)
-                    bad_row(s, e, t,
-                            "the probability of moving to " + prog.state_names[entry.to] + " is " +
-                                value_text(p) + " (" + prog.exprs[entry.expr].context + ": '" +
-                                prog.exprs[entry.expr].text + "')",
+                const double p = Pe[entry.to * B + b];
+                if (!(p >= 0.0 && p <= 1.0))
+                    bad_row(s, e, b, t,
+                            "the probability of moving to " + prog.state_names[entry.to] +
+                                " is " + value_text(p) + " (" + prog.exprs[entry.expr].context +
+                                ": '" + prog.exprs[entry.expr].text + "')",
                             "Probabilities must lie in [0, 1]: check the expression and its "
                             "parameters (a rate needs rate_to_prob())");
-                P(e, entry.to) += p;
                 sum += p;
             }
             if (complement >= 0) {
-                double c = 1.0 - sum;
+                const double c = 1.0 - sum;
                 if (c < -kRowTolerance)
-                    bad_row(s, e, t,
+                    bad_row(s, e, b, t,
                             "the complement (C) is " + value_text(c) + " (" +
                                 row.complement_context + "): the other transitions sum to " +
                                 value_text(sum),
                             "The probabilities out of a state may not add up to more than 1");
-                P(e, complement) += std::max(c, 0.0);
+                Pe[complement * B + b] = std::max(c, 0.0);
             } else if (std::abs(sum - 1.0) > kRowTolerance) {
-                bad_row(s, e, t,
-                        "the transition probabilities sum to " + value_text(sum) +
-                            ", not 1",
+                bad_row(s, e, b, t,
+                        "the transition probabilities sum to " + value_text(sum) + ", not 1",
                         "Make the row sum to 1, or write C for one transition to take the "
                         "complement");
             }
         }
-        if (per_position) set_state_time(0);
     }
 
-    void build_rows(std::size_t s, int t, bool only_varying) {
-        for (std::size_t i = 0; i < prog.state_names.size(); ++i) {
-            const auto& row = prog.strategies[s].rows[i];
-            if (only_varying && row.level == kConstant) continue;
-            build_row(s, static_cast<int>(i), t);
-        }
+    void build_rows(std::size_t s, int t, int min_level) {
+        for (std::size_t i = 0; i < S(); ++i)
+            if (prog.strategies[s].rows[i].level >= min_level) build_row(s, i, t);
     }
 
-    void build_rewards(std::size_t s, bool only_varying) {
+    void build_rewards(std::size_t s, int min_level) {
         const auto& sp = prog.strategies[s];
-        auto& R = work[s].reward;
-        for (std::size_t i = 0; i < prog.state_names.size(); ++i) {
-            if (only_varying && sp.reward_level[i] == kConstant) continue;
-            const int L = prog.tunnel_length[i];
-            const bool per_position = sp.reward_level[i] >= kPerStateTime;
-            for (int k = 0; k < L; ++k) {
-                const int e = prog.first_expanded[i] + k;
-                if (k > 0 && !per_position) {
-                    R.row(e) = R.row(e - 1);
-                    continue;
-                }
-                if (per_position) set_state_time(k);
-                for (std::size_t c = 0; c < sp.state_reward[i].size(); ++c) {
-                    const int id = sp.state_reward[i][c];
-                    R(e, static_cast<Eigen::Index>(c)) = id < 0 ? 0.0 : eval(id);
-                }
+        auto& R = work[s].R;
+        for (std::size_t i = 0; i < S(); ++i) {
+            if (sp.reward_level[i] < min_level || sp.reward_level[i] >= kPerStateTime) continue;
+            const std::size_t first = static_cast<std::size_t>(prog.first_expanded[i]);
+            for (std::size_t c = 0; c < n_cat; ++c) {
+                const int id = sp.state_reward[i][c];
+                double* dst = &R[(first * n_cat + c) * B];
+                if (id < 0)
+                    std::fill(dst, dst + B, 0.0);
+                else
+                    std::copy(&expr_vals[id * B], &expr_vals[(id + 1) * B], dst);
             }
-            if (per_position) set_state_time(0);
+            for (int k = 1; k < prog.tunnel_length[i]; ++k)
+                std::copy(&R[first * n_cat * B], &R[(first + 1) * n_cat * B],
+                          &R[(first + k) * n_cat * B]);
         }
     }
+
+    // ---- the cohort ------------------------------------------------------------------------
 
     void init_strategy(std::size_t s) {
         const auto& sp = prog.strategies[s];
         auto& w = work[s];
-        const auto n_cat = static_cast<Eigen::Index>(prog.categories.size() + 1);
-        w.P.setZero(prog.n_expanded, static_cast<Eigen::Index>(prog.state_names.size()));
-        w.reward.setZero(prog.n_expanded, n_cat);
-        w.m.setZero(prog.n_expanded);
-        w.next.setZero(prog.n_expanded);
-        w.flow_reward.setZero(n_cat);
-        double total = 0.0;
-        for (std::size_t i = 0; i < sp.initial.size(); ++i) {
-            if (sp.initial[i] < 0) continue;
-            const double x = eval(sp.initial[i]);
-            if (x < 0.0 || x > 1.0)
-                throw ModelError(prog.exprs[sp.initial[i]].context + ": the share is " +
-                                 value_text(x) + ". Initial shares must lie in [0, 1]");
-            w.m[prog.first_expanded[i]] = x;
-            total += x;
+        std::fill(w.m.begin(), w.m.end(), 0.0);
+        std::fill(w.flow.begin(), w.flow.end(), 0.0);
+        for (auto* v : {&w.cost_d, &w.cost_u, &w.qaly_d, &w.qaly_u, &w.ly_d, &w.ly_u})
+            std::fill(v->begin(), v->end(), 0.0);
+        for (std::size_t i = 0; i < S(); ++i) {
+            const int id = sp.initial[i];
+            if (id < 0) continue;
+            const std::size_t e = static_cast<std::size_t>(prog.first_expanded[i]);
+            for (std::size_t b = 0; b < B; ++b) {
+                const double x = expr_vals[id * B + b];
+                if (x < 0.0 || x > 1.0)
+                    throw ModelError(prog.exprs[id].context + ": the share is " + value_text(x) +
+                                     " (" + sample_label(b) +
+                                     "cycle 0). Initial shares must lie in [0, 1]");
+                w.m[e * B + b] = x;
+            }
         }
-        if (std::abs(total - 1.0) > kRowTolerance)
-            throw ModelError("strategy '" + sp.name + "': the initial shares sum to " +
-                             value_text(total) +
-                             ", not 1. Make the initial column (or initial.csv) sum to 1");
-        build_rows(s, 0, false);
-        build_rewards(s, false);
-        // Cycle point 0 counts the initial occupancy as flows i -> i (DARTH convention), so
-        // only rewards on staying in a state can apply.
+        for (std::size_t b = 0; b < B; ++b) {
+            double total = 0.0;
+            for (std::size_t e = 0; e < E(); ++e) total += w.m[e * B + b];
+            if (std::abs(total - 1.0) > kRowTolerance)
+                throw ModelError("strategy '" + sp.name + "': the initial shares sum to " +
+                                 value_text(total) + " (" + sample_label(b) +
+                                 "cycle 0), not 1. Make the initial column (or initial.csv) "
+                                 "sum to 1");
+        }
+        build_rows(s, 0, kConstant);
+        build_rewards(s, kConstant);
+        // Point 0 counts the initial occupancy as flows i -> i (DARTH convention), so only
+        // rewards on staying in a state apply there.
         for (const auto& tr : sp.transition_rewards) {
             if (tr.from != tr.to) continue;
-            for (int k = 0; k < prog.tunnel_length[tr.from]; ++k)
-                w.flow_reward[static_cast<Eigen::Index>(tr.category)] +=
-                    w.m[prog.first_expanded[tr.from] + k] * eval(tr.expr);
+            for (int k = 0; k < prog.tunnel_length[tr.from]; ++k) {
+                const std::size_t e = static_cast<std::size_t>(prog.first_expanded[tr.from] + k);
+                for (std::size_t b = 0; b < B; ++b)
+                    w.flow[tr.category * B + b] += w.m[e * B + b] * expr_vals[tr.expr * B + b];
+            }
         }
     }
 
-    /// Move the cohort of strategy s from point t to t+1 and collect one-off rewards on the way.
+    /// Move strategy s's cohort from point t to t+1, collecting one-off rewards on the flows.
     void step(std::size_t s) {
         auto& w = work[s];
         const auto& sp = prog.strategies[s];
-        w.flow_reward.setZero();
+        std::fill(w.flow.begin(), w.flow.end(), 0.0);
         for (const auto& tr : sp.transition_rewards) {
-            const bool per_position = prog.exprs[tr.expr].level >= kPerStateTime;
-            double value = per_position ? 0.0 : eval(tr.expr);
+            const double* v = &expr_vals[tr.expr * B];
+            double* f = &w.flow[tr.category * B];
             for (int k = 0; k < prog.tunnel_length[tr.from]; ++k) {
-                const int e = prog.first_expanded[tr.from] + k;
-                if (per_position) {
-                    set_state_time(k);
-                    value = eval(tr.expr);
-                }
-                w.flow_reward[static_cast<Eigen::Index>(tr.category)] +=
-                    w.m[e] * w.P(e, tr.to) * value;
-            }
-            if (per_position) set_state_time(0);
-        }
-        if (!prog.has_tunnels) {
-            w.next.noalias() = w.P.transpose() * w.m;
-        } else {
-            w.next.setZero();
-            const auto n_states = static_cast<int>(prog.state_names.size());
-            for (int e = 0; e < prog.n_expanded; ++e) {
-                const double mass = w.m[e];
-                if (mass == 0.0) continue;
-                const int i = prog.expanded_state[e];
-                for (int j = 0; j < n_states; ++j) {
-                    const double p = w.P(e, j);
-                    if (p == 0.0) continue;
-                    const int dest =
-                        j == i ? prog.first_expanded[i] +
-                                     std::min(prog.expanded_pos[e] + 1, prog.tunnel_length[i] - 1)
-                               : prog.first_expanded[j];
-                    w.next[dest] += mass * p;
-                }
+                const std::size_t e = static_cast<std::size_t>(prog.first_expanded[tr.from] + k);
+                kernels::add_triple_product(f, &w.m[e * B], &w.P[(e * S() + tr.to) * B], v, B);
             }
         }
+        if (B == 1 && !prog.has_tunnels) {
+            // One sample of an ordinary model: a dense vector-matrix product.
+            using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+            const auto n = static_cast<Eigen::Index>(S());
+            Eigen::Map<const RowMajor> P(w.P.data(), n, n);
+            Eigen::Map<const Eigen::VectorXd> m(w.m.data(), n);
+            Eigen::Map<Eigen::VectorXd>(w.next.data(), n).noalias() = P.transpose() * m;
+            w.m.swap(w.next);
+            return;
+        }
+        std::fill(w.next.begin(), w.next.end(), 0.0);
+        for (const auto& mv : moves[s])
+            kernels::add_product(&w.next[mv.dest * B], &w.m[mv.from * B],
+                                 &w.P[(mv.from * S() + mv.to_state) * B], B);
         w.m.swap(w.next);
+    }
+
+    /// Add point t's rewards of strategy s to its totals; returns them in `point`/`alive`.
+    void accumulate(std::size_t s, int t) {
+        auto& w = work[s];
+        const double cl = prog.spec.settings.cycle_length;
+        std::copy(w.flow.begin(), w.flow.end(), point.begin());
+        std::fill(alive.begin(), alive.end(), 0.0);
+        const auto& sp = prog.strategies[s];
+        for (std::size_t e = 0; e < E(); ++e) {
+            const double* m = &w.m[e * B];
+            const auto& defined = sp.state_reward[prog.expanded_state[e]];
+            for (std::size_t c = 0; c < n_cat; ++c)
+                if (defined[c] >= 0)  // rewards a state does not define are always zero
+                    kernels::add_scaled_product(&point[c * B], cl, m, &w.R[(e * n_cat + c) * B], B);
+            if (prog.alive[prog.expanded_state[e]]) kernels::add_scaled(alive.data(), cl, m, B);
+        }
+        const double wt = prog.weights[t];
+        const double dc = wt * prog.cost_discount[t];
+        const double de = wt * prog.outcome_discount[t];
+        for (std::size_t c = 0; c + 1 < n_cat; ++c) {
+            kernels::add_scaled(&w.cost_d[c * B], dc, &point[c * B], B);
+            kernels::add_scaled(&w.cost_u[c * B], wt, &point[c * B], B);
+        }
+        const double* q = &point[(n_cat - 1) * B];
+        kernels::add_scaled(w.qaly_d.data(), de, q, B);
+        kernels::add_scaled(w.qaly_u.data(), wt, q, B);
+        kernels::add_scaled(w.ly_d.data(), de, alive.data(), B);
+        kernels::add_scaled(w.ly_u.data(), wt, alive.data(), B);
+    }
+
+    /// Run the block; `observe(s, t)` is called after point t of strategy s is accumulated.
+    template <typename Observe>
+    void run_cohort(Observe&& observe) {
+        const int n = prog.spec.settings.n_cycles;
+        const std::size_t n_strat = prog.strategies.size();
+        for (std::size_t b = 0; b < B; ++b) eval_sample(b, 0, kConstant);
+        for (std::size_t s = 0; s < n_strat; ++s) init_strategy(s);
+        const bool varying = prog.has_time_varying_parameters || !prog.element_exprs[1].empty();
+        for (int t = 0; t <= n; ++t) {
+            const bool rebuild = t > 0 && (varying || has_state_time_entries);
+            if (rebuild) {
+                for (std::size_t b = 0; b < B; ++b) eval_sample(b, t, kPerCycle);
+                for (std::size_t s = 0; s < n_strat; ++s) build_rewards(s, kPerCycle);
+            }
+            for (std::size_t s = 0; s < n_strat; ++s) {
+                accumulate(s, t);
+                observe(s, t);
+                if (t < n) {
+                    if (rebuild) build_rows(s, t, kPerCycle);
+                    step(s);
+                }
+            }
+        }
     }
 
     void run(const double* ov, const EvaluateOptions& opt, Outcomes& out) {
         overrides = ov;
+        labelled_samples = false;
+        resize(1);
         const int n = prog.spec.settings.n_cycles;
-        const double cl = prog.spec.settings.cycle_length;
-        const std::size_t n_strat = prog.strategies.size();
         const std::size_t n_cost = prog.categories.size();
-        const auto u = static_cast<Eigen::Index>(prog.utility_index());
-
         out.states = prog.state_names;
         out.categories = prog.categories;
         out.correction_weights = prog.weights;
         out.cost_discount = prog.cost_discount;
         out.outcome_discount = prog.outcome_discount;
-        out.strategies.resize(n_strat);
-
-        set_time(0);
-        eval_parameters(kConstant);
-        for (std::size_t s = 0; s < n_strat; ++s) {
+        out.strategies.resize(prog.strategies.size());
+        for (std::size_t s = 0; s < prog.strategies.size(); ++s) {
             auto& o = out.strategies[s];
             o.strategy = prog.strategy_names[s];
-            o.costs.assign(n_cost, 0.0);
-            o.costs_undiscounted.assign(n_cost, 0.0);
-            o.qalys = o.qalys_undiscounted = o.life_years = o.life_years_undiscounted = 0.0;
-            const auto rows = opt.keep_trace ? n + 1 : 0;
-            o.trace.setZero(rows, static_cast<Eigen::Index>(prog.state_names.size()));
-            const auto crow = opt.keep_cycles ? n + 1 : 0;
-            o.cycle_costs.setZero(crow, static_cast<Eigen::Index>(n_cost));
-            o.cycle_qalys.setZero(crow);
-            o.cycle_life_years.setZero(crow);
-            init_strategy(s);
+            o.trace.setZero(opt.keep_trace ? n + 1 : 0, static_cast<Eigen::Index>(S()));
+            const auto rows = opt.keep_cycles ? n + 1 : 0;
+            o.cycle_costs.setZero(rows, static_cast<Eigen::Index>(n_cost));
+            o.cycle_qalys.setZero(rows);
+            o.cycle_life_years.setZero(rows);
         }
-
-        Eigen::VectorXd per_point(static_cast<Eigen::Index>(n_cost + 1));
-        for (int t = 0; t <= n; ++t) {
-            if (t > 0) {
-                set_time(t);
-                if (prog.has_time_varying_parameters) eval_parameters(kPerCycle);
+        run_cohort([&](std::size_t s, int t) {
+            auto& o = out.strategies[s];
+            if (opt.keep_trace)
+                for (std::size_t e = 0; e < E(); ++e)
+                    o.trace(t, prog.expanded_state[e]) += work[s].m[e];
+            if (opt.keep_cycles) {
+                for (std::size_t c = 0; c < n_cost; ++c)
+                    o.cycle_costs(t, static_cast<Eigen::Index>(c)) = point[c];
+                o.cycle_qalys[t] = point[n_cost];
+                o.cycle_life_years[t] = alive[0];
             }
-            const double w = prog.weights[t];
-            const double dc = prog.cost_discount[t];
-            const double de = prog.outcome_discount[t];
-            for (std::size_t s = 0; s < n_strat; ++s) {
-                auto& wk = work[s];
-                auto& o = out.strategies[s];
-                if (t > 0) build_rewards(s, true);
-                per_point.noalias() = wk.reward.transpose() * wk.m;
-                per_point *= cl;
-                per_point += wk.flow_reward;
-                double alive = 0.0;
-                for (int e = 0; e < prog.n_expanded; ++e)
-                    if (prog.alive[prog.expanded_state[e]]) alive += wk.m[e];
-                alive *= cl;
-                for (std::size_t c = 0; c < n_cost; ++c) {
-                    const double x = per_point[static_cast<Eigen::Index>(c)];
-                    o.costs[c] += w * dc * x;
-                    o.costs_undiscounted[c] += w * x;
-                }
-                o.qalys += w * de * per_point[u];
-                o.qalys_undiscounted += w * per_point[u];
-                o.life_years += w * de * alive;
-                o.life_years_undiscounted += w * alive;
-                if (opt.keep_trace) {
-                    for (int e = 0; e < prog.n_expanded; ++e)
-                        o.trace(t, prog.expanded_state[e]) += wk.m[e];
-                }
-                if (opt.keep_cycles) {
-                    for (std::size_t c = 0; c < n_cost; ++c)
-                        o.cycle_costs(t, static_cast<Eigen::Index>(c)) =
-                            per_point[static_cast<Eigen::Index>(c)];
-                    o.cycle_qalys[t] = per_point[u];
-                    o.cycle_life_years[t] = alive;
-                }
-                if (t < n) {
-                    if (t > 0) build_rows(s, t, true);
-                    step(s);
-                }
-            }
+        });
+        for (std::size_t s = 0; s < prog.strategies.size(); ++s) {
+            auto& o = out.strategies[s];
+            const auto& w = work[s];
+            o.costs = w.cost_d;
+            o.costs_undiscounted = w.cost_u;
+            o.qalys = w.qaly_d[0];
+            o.qalys_undiscounted = w.qaly_u[0];
+            o.life_years = w.ly_d[0];
+            o.life_years_undiscounted = w.ly_u[0];
         }
         overrides = nullptr;
     }
 
-    void prepare(int cycle, const double* ov) {
+    void run_block(const double* ov, std::size_t count, double* totals, std::uint64_t first) {
         overrides = ov;
+        first_sample = first;
+        labelled_samples = true;
+        resize(count);
+        run_cohort([](std::size_t, int) {});
+        const std::size_t n_strat = prog.strategies.size();
+        const std::size_t n_out = n_cat + 1;  // costs, QALYs, life-years
+        for (std::size_t b = 0; b < B; ++b)
+            for (std::size_t s = 0; s < n_strat; ++s) {
+                const auto& w = work[s];
+                double* dst = totals + (b * n_strat + s) * n_out;
+                for (std::size_t c = 0; c + 1 < n_cat; ++c) dst[c] = w.cost_d[c * B + b];
+                dst[n_cat - 1] = w.qaly_d[b];
+                dst[n_cat] = w.ly_d[b];
+            }
+        overrides = nullptr;
+    }
+
+    void prepare(int cycle, const double* ov) {
         if (cycle < 0 || cycle > prog.spec.settings.n_cycles)
             throw ModelError("cycle " + std::to_string(cycle) + " is outside the model (0 to " +
                              std::to_string(prog.spec.settings.n_cycles) + ")");
-        set_time(cycle);
-        eval_parameters(kConstant);
+        overrides = ov;
+        labelled_samples = false;
+        resize(1);
+        eval_sample(0, 0, kConstant);
+        if (cycle > 0) eval_sample(0, cycle, kPerCycle);
+        overrides = nullptr;
     }
 };
 
@@ -358,21 +516,37 @@ void Evaluator::run(const double* overrides, const EvaluateOptions& options, Out
     impl_->run(overrides, options, out);
 }
 
+void Evaluator::run_block(const double* overrides, std::size_t count, double* totals,
+                          std::uint64_t first_sample) {
+    if (count == 0) return;
+    impl_->run_block(overrides, count, totals, first_sample);
+}
+
+std::size_t Evaluator::n_outcomes() const { return impl_->n_cat + 1; }
+
+std::size_t Evaluator::preferred_block_size() const {
+    // Small models gain from running many samples side by side; large ones already fill the
+    // vector units within one sample and would only spill the cache.
+    const std::size_t cells = impl_->E() * impl_->S() * impl_->prog.strategies.size();
+    return std::clamp<std::size_t>(8192 / std::max<std::size_t>(cells, 1), 1, 64);
+}
+
 Eigen::MatrixXd Evaluator::transition_matrix(int strategy, int cycle, const double* overrides) {
     impl_->prepare(cycle, overrides);
     const auto s = static_cast<std::size_t>(strategy);
-    auto& w = impl_->work[s];
-    w.P.setZero(impl_->prog.n_expanded,
-                static_cast<Eigen::Index>(impl_->prog.state_names.size()));
-    impl_->build_rows(s, cycle, false);
-    impl_->overrides = nullptr;
-    return w.P;
+    impl_->build_rows(s, cycle, kConstant);
+    const auto& P = impl_->work[s].P;
+    Eigen::MatrixXd out(impl_->prog.n_expanded, static_cast<Eigen::Index>(impl_->S()));
+    for (std::size_t e = 0; e < impl_->E(); ++e)
+        for (std::size_t j = 0; j < impl_->S(); ++j)
+            out(static_cast<Eigen::Index>(e), static_cast<Eigen::Index>(j)) =
+                P[e * impl_->S() + j];
+    return out;
 }
 
 std::vector<double> Evaluator::parameter_values(int cycle, const double* overrides) {
     impl_->prepare(cycle, overrides);
-    impl_->overrides = nullptr;
-    return std::vector<double>(impl_->vars, impl_->vars + impl_->prog.n_parameters);
+    return impl_->param_vals;
 }
 
 // ---------------------------------------------------------------------------------------------

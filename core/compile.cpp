@@ -57,6 +57,11 @@ public:
             build_initial(sp);
             prog_.strategies.push_back(std::move(sp));
         }
+        std::vector<char> is_parameter(prog_.exprs.size(), 0);
+        for (int id : prog_.parameter_expr) is_parameter[id] = 1;
+        for (std::size_t id = 0; id < prog_.exprs.size(); ++id)
+            if (!is_parameter[id] && prog_.exprs[id].level < kPerStateTime)
+                prog_.element_exprs[prog_.exprs[id].level].push_back(static_cast<int>(id));
         const Settings& st = prog_.spec.settings;
         prog_.weights = correction_weights(st.correction, st.n_cycles);
         prog_.cost_discount = discount_factors(st.cost_discount, st.n_cycles, st.cycle_length);
@@ -379,6 +384,10 @@ private:
             const std::string ctx = place(r->where) + r->category + " on " + r->from + " -> " +
                                     r->to + " (" + strategy_label(r->strategy) + ")";
             const int id = expr_for(r, r->expression, ctx);
+            if (prog_.exprs[id].level >= kPerStateTime)
+                fail(r->where, "a one-off reward cannot depend on state_time",
+                     "Make the reward a parameter that does not use state_time, or move the "
+                     "time-in-state effect into a state reward");
             const std::size_t cat = category_index(r->category);
             if (r->from == kAllStrategies) {
                 for (int f = 0; f < static_cast<int>(prog_.state_names.size()); ++f)

@@ -26,6 +26,11 @@ struct Program {
     };
     std::vector<Expr> exprs;
 
+    /// Expressions of model elements (not parameters) by level: kConstant ones are evaluated
+    /// once per sample, kPerCycle ones every cycle; kPerStateTime ones are evaluated per tunnel
+    /// position while their row or reward is built.
+    std::vector<int> element_exprs[2];
+
     std::vector<std::string> parameter_names;
     std::vector<int> parameter_expr;   // expression id of each parameter
     std::vector<int> parameter_level;  // per parameter

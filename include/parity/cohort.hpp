@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -107,6 +108,16 @@ public:
 
     /// `overrides` has one entry per parameter (NaN: use the expression), or is null.
     void run(const double* overrides, const EvaluateOptions& options, Outcomes& out);
+    /// Evaluate `count` samples side by side: `overrides` holds count x n_parameters values
+    /// (NaN: the model's expression). Writes totals[(b * n_strategies + s) * n_outcomes() + o]
+    /// with o = the discounted cost categories, then QALYs, then life-years. `first_sample`
+    /// only labels error messages.
+    void run_block(const double* overrides, std::size_t count, double* totals,
+                   std::uint64_t first_sample = 0);
+    std::size_t n_outcomes() const;
+    /// The block size at which run_block is fastest for this model.
+    std::size_t preferred_block_size() const;
+
     Eigen::MatrixXd transition_matrix(int strategy, int cycle, const double* overrides);
     std::vector<double> parameter_values(int cycle, const double* overrides);
 

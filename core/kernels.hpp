@@ -1,0 +1,52 @@
+// The innermost loops of the block evaluator: element-wise products over the samples of a
+// block. The wide versions are compiled for AVX2 and for the baseline, and the machine picks at
+// load time, so one build runs everywhere and uses wide vectors where they exist; a block of one
+// sample (a deterministic run) stays inline.
+#pragma once
+
+#include <cstddef>
+
+namespace parity::kernels {
+
+void add_product_wide(double* out, const double* a, const double* x, std::size_t n);
+void add_triple_product_wide(double* out, const double* a, const double* x, const double* y,
+                             std::size_t n);
+void add_scaled_product_wide(double* out, double scale, const double* a, const double* x,
+                             std::size_t n);
+void add_scaled_wide(double* out, double scale, const double* x, std::size_t n);
+
+/// out[b] += a[b] * x[b]
+inline void add_product(double* out, const double* a, const double* x, std::size_t n) {
+    if (n == 1)
+        out[0] += a[0] * x[0];
+    else
+        add_product_wide(out, a, x, n);
+}
+
+/// out[b] += a[b] * x[b] * y[b]
+inline void add_triple_product(double* out, const double* a, const double* x, const double* y,
+                               std::size_t n) {
+    if (n == 1)
+        out[0] += a[0] * x[0] * y[0];
+    else
+        add_triple_product_wide(out, a, x, y, n);
+}
+
+/// out[b] += scale * a[b] * x[b]
+inline void add_scaled_product(double* out, double scale, const double* a, const double* x,
+                               std::size_t n) {
+    if (n == 1)
+        out[0] += scale * a[0] * x[0];
+    else
+        add_scaled_product_wide(out, scale, a, x, n);
+}
+
+/// out[b] += scale * x[b]
+inline void add_scaled(double* out, double scale, const double* x, std::size_t n) {
+    if (n == 1)
+        out[0] += scale * x[0];
+    else
+        add_scaled_wide(out, scale, x, n);
+}
+
+}  // namespace parity::kernels
