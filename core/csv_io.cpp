@@ -52,6 +52,7 @@ const Schema kTransitionRewards{
 const Schema kTables{"tables.csv",
                      {"name", "file"},
                      {"key", "interpolation", "out_of_range", "source", "notes"}};
+const Schema kCovariance{"covariance.csv", {"parameter_1", "parameter_2", "value"}, {"notes"}};
 const Schema kCostCategories{
     "cost_categories.csv", {"category"}, {"label", "payer", "cash_releasing", "notes"}};
 
@@ -314,6 +315,21 @@ bool parse_cash_releasing(const Sheet& sheet, const CsvRow& row) {
                      "spend elsewhere, no otherwise");
 }
 
+void read_covariance(const Sheet& sheet, ModelSpec& spec) {
+    for (const auto& row : sheet.rows()) {
+        CovarianceEntry c;
+        c.parameter_1 = sheet.need(row, "parameter_1", "the first parameter of the pair");
+        c.parameter_2 = sheet.need(row, "parameter_2", "the second parameter of the pair");
+        const std::string text = sheet.need(row, "value", "the covariance (a number)");
+        c.where = sheet.at(row, "value");
+        if (!parse_double(text, c.value) || !std::isfinite(c.value))
+            throw InputError(c.where, "the covariance '" + text + "' is not a number",
+                             "Write a plain number such as 0.0025 (variances on the diagonal, "
+                             "covariances off it)");
+        spec.covariance.push_back(std::move(c));
+    }
+}
+
 void read_cost_categories(const Sheet& sheet, ModelSpec& spec) {
     Names seen("cost category");
     for (const auto& row : sheet.rows()) {
@@ -452,6 +468,7 @@ ModelSpec read_folder(const std::string& real_dir, const std::string& shown_dir)
     if (auto sheet = folder.open(kTransitionRewards, false)) read_transition_rewards(*sheet, spec);
     if (auto sheet = folder.open(kTables, false)) read_tables(folder, *sheet, spec);
     if (auto sheet = folder.open(kCostCategories, false)) read_cost_categories(*sheet, spec);
+    if (auto sheet = folder.open(kCovariance, false)) read_covariance(*sheet, spec);
     return spec;
 }
 
@@ -569,6 +586,13 @@ std::string transition_rewards_text(const ModelSpec& spec) {
     return out.str();
 }
 
+std::string covariance_text(const ModelSpec& spec) {
+    CsvText out({"parameter_1", "parameter_2", "value"});
+    for (const auto& c : spec.covariance)
+        out.add({c.parameter_1, c.parameter_2, format_double(c.value)});
+    return out.str();
+}
+
 std::string cost_categories_text(const ModelSpec& spec) {
     CsvText out({"category", "label", "payer", "cash_releasing", "notes"});
     for (const auto& c : spec.cost_categories)
@@ -648,6 +672,7 @@ std::vector<OutFile> render(const ModelSpec& spec, const std::string& dir) {
     add_tables(spec, dir, files);
     if (!spec.cost_categories.empty())
         files.push_back({kCostCategories.file, cost_categories_text(spec)});
+    if (!spec.covariance.empty()) files.push_back({kCovariance.file, covariance_text(spec)});
     return files;
 }
 
@@ -743,7 +768,8 @@ const std::vector<std::string>& required_model_files() {
 
 const std::vector<std::string>& optional_model_files() {
     static const std::vector<std::string> files = {kInitial.file, kTransitionRewards.file,
-                                                   kTables.file, kCostCategories.file};
+                                                   kTables.file, kCostCategories.file,
+                                                   kCovariance.file};
     return files;
 }
 

@@ -125,6 +125,15 @@ struct CostCategory {
     Location where;
 };
 
+/// One entry of the covariance matrix of a multivariate-normal group of parameters (for
+/// example regression coefficients); the matrix is symmetric, so each pair is given once.
+struct CovarianceEntry {
+    std::string parameter_1;
+    std::string parameter_2;
+    double value = 0.0;
+    Location where;
+};
+
 /// Time conventions and run settings; defaults follow the NICE reference case.
 struct Settings {
     int n_cycles = 0;
@@ -151,6 +160,7 @@ struct ModelSpec {
     std::vector<TransitionReward> transition_rewards;
     std::vector<InitialShare> initial;
     std::vector<LookupTable> tables;
+    std::vector<CovarianceEntry> covariance;
     /// Cost categories in the order results report them; categories used by rewards but not
     /// listed are appended in order of first use.
     std::vector<CostCategory> cost_categories;

@@ -169,6 +169,12 @@ void require_same(const ModelSpec& a, const ModelSpec& b) {
         CHECK(x.source == y.source);
         CHECK(x.notes == y.notes);
     }
+    REQUIRE(a.covariance.size() == b.covariance.size());
+    for (std::size_t i = 0; i < a.covariance.size(); ++i) {
+        CHECK(a.covariance[i].parameter_1 == b.covariance[i].parameter_1);
+        CHECK(a.covariance[i].parameter_2 == b.covariance[i].parameter_2);
+        CHECK(a.covariance[i].value == b.covariance[i].value);
+    }
     REQUIRE(a.cost_categories.size() == b.cost_categories.size());
     for (std::size_t i = 0; i < a.cost_categories.size(); ++i) {
         const auto &x = a.cost_categories[i], &y = b.cost_categories[i];
@@ -244,6 +250,7 @@ ModelSpec full_spec() {
     one.source = "ONS, a \"quoted\" source, with a comma";
     one.notes = "index";
     spec.tables = {lt, one};
+    spec.covariance = {{"a", "a", 0.25, {}}, {"a", "b", -0.0125, {}}};
     spec.cost_categories = {{"acute", "Acute hospital care", "NHS acute trust", true, "", {}},
                             {"drug", "", "", false, "prescribing", {}}};
     return spec;

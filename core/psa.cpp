@@ -1,0 +1,150 @@
+#include "parity/psa.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "parity/distributions.hpp"
+#include "parity/errors.hpp"
+#include "parity/sampling.hpp"
+#include "parity/text.hpp"
+
+namespace parity {
+
+std::shared_ptr<const ParameterSampler> make_sampler(const CompiledModel& model,
+                                                     std::uint64_t seed) {
+    const auto& params = model.spec().parameters;
+    const auto base = model.parameter_values(0);
+    std::vector<std::pair<std::string, Distribution>> dists;
+    dists.reserve(params.size());
+    for (const auto& p : params) {
+        const std::string type = to_lower(trim(p.distribution));
+        Distribution d;  // fixed: not sampled
+        if (!type.empty() && type != "fixed") {
+            if (model.parameter_varies_with_time(p.name))
+                throw ModelError(format_error(
+                    p.where, "parameter '" + p.name + "' varies with time and has a distribution",
+                    "Give the distribution to the inputs it is computed from instead"));
+            d = parse_distribution(p.distribution, p.distribution_parameters, base.at(p.name),
+                                   p.name, p.where);
+        }
+        dists.emplace_back(p.name, d);
+    }
+    std::vector<std::tuple<std::string, std::string, double>> covariance;
+    for (const auto& c : model.spec().covariance)
+        covariance.emplace_back(c.parameter_1, c.parameter_2, c.value);
+    return std::make_shared<const ParameterSampler>(std::move(dists), std::move(covariance), seed);
+}
+
+namespace {
+
+/// Shared state of the workers of one run.
+struct Run {
+    Run(const CompiledModel& m, const ParameterSampler& s, const PsaOptions& o, PsaOutcomes& r,
+        std::size_t samples_per_chunk)
+        : model(m), sampler(s), options(o), out(r), chunk(samples_per_chunk) {}
+
+    const CompiledModel& model;
+    const ParameterSampler& sampler;
+    const PsaOptions& options;
+    PsaOutcomes& out;
+    std::size_t chunk;
+    std::atomic<std::uint64_t> next{0};
+    std::atomic<std::uint64_t> done{0};
+    std::atomic<bool> stop{false};
+    std::mutex error_mutex;
+    std::exception_ptr error;
+
+    void fail(std::exception_ptr e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = e;
+        stop = true;
+    }
+
+    void work() {
+        try {
+            Evaluator ev(model);
+            const std::size_t np = sampler.n_parameters();
+            const std::size_t ns = out.strategies.size();
+            const std::size_t no = out.outcomes.size();
+            const auto& sampled = sampler.sampled();
+            std::vector<double> values(chunk * np);
+            while (!stop) {
+                const std::uint64_t start = next.fetch_add(chunk);
+                if (start >= options.n_samples) break;
+                const std::size_t count =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(chunk, options.n_samples - start));
+                const std::uint64_t first = options.first_sample + start;
+                sampler.sample(first, count, values.data());
+                ev.run_block(values.data(), count, &out.values[start * ns * no], first);
+                for (std::size_t b = 0; b < count; ++b)
+                    for (std::size_t k = 0; k < sampled.size(); ++k)
+                        out.parameter_values[(start + b) * sampled.size() + k] =
+                            values[b * np + sampled[k]];
+                done += count;
+            }
+        } catch (...) {
+            fail(std::current_exception());
+        }
+    }
+};
+
+}  // namespace
+
+PsaOutcomes run_psa(const CompiledModel& model, const PsaOptions& options) {
+    if (options.n_samples < 1)
+        throw ModelError("a PSA needs at least one sample (n_samples was 0)");
+    const auto sampler = make_sampler(model, options.seed);
+    if (sampler->sampled().empty())
+        throw ModelError("no parameter of model '" + model.spec().name +
+                         "' has a distribution, so a PSA would repeat the base case. Fill the "
+                         "distribution and distribution_parameters columns of parameters.csv");
+
+    PsaOutcomes out;
+    out.strategies = model.strategy_names();
+    out.outcomes = model.cost_categories();
+    out.outcomes.push_back("qalys");
+    out.outcomes.push_back("life_years");
+    for (std::size_t k : sampler->sampled()) out.parameters.push_back(model.parameter_names()[k]);
+    out.seed = options.seed;
+    out.first_sample = options.first_sample;
+    out.n_samples = options.n_samples;
+    out.parameter_values.assign(options.n_samples * out.parameters.size(), 0.0);
+    out.values.assign(options.n_samples * out.strategies.size() * out.outcomes.size(), 0.0);
+
+    const std::size_t block = Evaluator(model).preferred_block_size();
+    Run run(model, *sampler, options, out, block * 4);
+    unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+    threads = std::max(1u, std::min<unsigned>(
+                               threads, static_cast<unsigned>((options.n_samples + run.chunk - 1) /
+                                                              run.chunk)));
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < threads; ++i) workers.emplace_back([&run] { run.work(); });
+
+    // The calling thread reports progress and relays a request to stop.
+    for (;;) {
+        const bool finished = run.done >= options.n_samples || run.stop;
+        if (options.progress && !run.error) {
+            bool keep_going = true;
+            try {
+                keep_going = options.progress(run.done, options.n_samples);
+            } catch (...) {
+                run.fail(std::current_exception());
+            }
+            if (!keep_going) run.stop = true;
+        }
+        if (finished || run.stop) break;
+        for (int i = 0; i < 10 && run.done < options.n_samples && !run.stop; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    for (auto& w : workers) w.join();
+    if (run.error) std::rethrow_exception(run.error);
+    if (run.done < options.n_samples) out.complete = false;
+    return out;
+}
+
+}  // namespace parity

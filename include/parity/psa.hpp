@@ -1,0 +1,59 @@
+// Probabilistic sensitivity analysis: sample every uncertain parameter, run the model for each
+// sample, keep costs by category, QALYs and life-years per sample and strategy. Samples are
+// spread over threads; the numbers drawn depend only on (seed, sample, parameter), so the result
+// is identical on one thread, on many, or split into chunks over machines.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parity/cohort.hpp"
+
+namespace parity {
+
+class ParameterSampler;
+
+struct PsaOptions {
+    std::uint64_t n_samples = 1000;
+    std::uint64_t seed = 1;
+    /// Index of the first sample: a chunk [first_sample, first_sample + n_samples) of a larger
+    /// PSA gives exactly those samples of the whole.
+    std::uint64_t first_sample = 0;
+    /// Worker threads; 0 uses every core.
+    unsigned threads = 0;
+    /// Called on the calling thread about every 50 ms, and once at the end, with the samples
+    /// done so far; returning false stops the run (the result is then marked incomplete).
+    std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
+};
+
+struct PsaOutcomes {
+    std::vector<std::string> strategies;
+    /// The cost categories (discounted), then "qalys" and "life_years" (discounted).
+    std::vector<std::string> outcomes;
+    /// The parameters that vary, in model order.
+    std::vector<std::string> parameters;
+    std::uint64_t seed = 0;
+    std::uint64_t first_sample = 0;
+    std::uint64_t n_samples = 0;
+    /// n_samples x parameters: the values each sample used.
+    std::vector<double> parameter_values;
+    /// n_samples x strategies x outcomes.
+    std::vector<double> values;
+    /// False when the run was stopped before every sample was done.
+    bool complete = true;
+};
+
+/// The sampler of a model's parameter distributions (the distribution columns of
+/// parameters.csv and covariance.csv). Throws ModelError for a distribution on a parameter that
+/// varies with time, and for any malformed distribution.
+std::shared_ptr<const ParameterSampler> make_sampler(const CompiledModel& model,
+                                                     std::uint64_t seed);
+
+/// Run a PSA. Throws ModelError for n_samples < 1 or a model without uncertain parameters, and
+/// rethrows the first error any sample meets (naming that sample).
+PsaOutcomes run_psa(const CompiledModel& model, const PsaOptions& options);
+
+}  // namespace parity
