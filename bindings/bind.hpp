@@ -9,4 +9,5 @@ void bind_model_spec(pybind11::module_& m);
 void bind_cohort(pybind11::module_& m);
 void bind_cea(pybind11::module_& m);
 void bind_csv_io(pybind11::module_& m);
+void bind_psa(pybind11::module_& m);
 }  // namespace parity

@@ -104,6 +104,13 @@ void bind_model_spec(py::module_& m) {
         .def_readwrite("notes", &CostCategory::notes)
         .def_readwrite("where", &CostCategory::where);
 
+    py::class_<CovarianceEntry>(m, "CovarianceEntry")
+        .def(py::init<>())
+        .def_readwrite("parameter_1", &CovarianceEntry::parameter_1)
+        .def_readwrite("parameter_2", &CovarianceEntry::parameter_2)
+        .def_readwrite("value", &CovarianceEntry::value)
+        .def_readwrite("where", &CovarianceEntry::where);
+
     py::class_<Settings>(m, "Settings")
         .def(py::init<>())
         .def_readonly("n_cycles", &Settings::n_cycles)
@@ -129,6 +136,7 @@ void bind_model_spec(py::module_& m) {
         .def_readwrite("transition_rewards", &ModelSpec::transition_rewards)
         .def_readwrite("initial", &ModelSpec::initial)
         .def_readwrite("tables", &ModelSpec::tables)
+        .def_readwrite("covariance", &ModelSpec::covariance)
         .def_readwrite("cost_categories", &ModelSpec::cost_categories);
 
     m.def("setting_descriptions", &setting_descriptions);

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
     parity::bind_cohort(m);
     parity::bind_cea(m);
     parity::bind_csv_io(m);
+    parity::bind_psa(m);
 }

@@ -48,7 +48,8 @@ struct Evaluator::Impl {
     std::uint64_t first_sample = 0;
     bool labelled_samples = false;      // say "sample k" in errors (PSA)
 
-    std::vector<double> param_vals;  // n_parameters x B
+    std::vector<double> bvars;       // variables x B: parameters, time variables, cycle_length
+    std::vector<double> scratch;
     std::vector<double> expr_vals;   // n_exprs x B
 
     struct Work {
@@ -111,7 +112,9 @@ struct Evaluator::Impl {
     void resize(std::size_t block) {
         if (block == B) return;
         B = block;
-        param_vals.assign(prog.n_parameters * B, 0.0);
+        bvars.assign(prog.variables.size() * B, 0.0);
+        std::fill(&bvars[prog.var_cycle_length * B], &bvars[(prog.var_cycle_length + 1) * B],
+                  prog.spec.settings.cycle_length);
         expr_vals.assign(prog.exprs.size() * B, 0.0);
         point.assign(n_cat * B, 0.0);
         alive.assign(B, 0.0);
@@ -133,11 +136,7 @@ struct Evaluator::Impl {
 
     double eval(int id, std::size_t b) {
         const double x = exprs.eval(id);
-        if (!std::isfinite(x))
-            throw ModelError(prog.exprs[id].context + ": '" + prog.exprs[id].text +
-                             "' evaluates to " + value_text(x) + " (" + sample_label(b) +
-                             "cycle " + value_text(vars[prog.var_cycle]) +
-                             "). Check the expression and the parameters it uses");
+        if (!std::isfinite(x)) not_finite(id, b, x);
         return x;
     }
 
@@ -164,20 +163,65 @@ struct Evaluator::Impl {
         if (prog.has_state_time_parameters) eval_parameters(b, kPerStateTime);
     }
 
-    // ---- per-sample expression evaluation --------------------------------------------------
+    // ---- expression evaluation for the block ----------------------------------------------
 
-    /// Evaluate sample b at cycle t: at level kConstant everything, at kPerCycle only what
-    /// changes with time. Values go to expr_vals; entries of rows and rewards that depend on
-    /// state_time are written straight into P and R, position by position.
-    void eval_sample(std::size_t b, int t, int level) {
-        if (level > kConstant)
-            for (std::size_t i = 0; i < prog.n_parameters; ++i) vars[i] = param_vals[i * B + b];
+    [[noreturn]] void not_finite(int id, std::size_t b, double x) {
+        throw ModelError(prog.exprs[id].context + ": '" + prog.exprs[id].text +
+                         "' evaluates to " + value_text(x) + " (" + sample_label(b) + "cycle " +
+                         value_text(vars[prog.var_cycle]) +
+                         "). Check the expression and the parameters it uses");
+    }
+
+    void check_finite(int id, const double* x) {
+        for (std::size_t b = 0; b < B; ++b)
+            if (!std::isfinite(x[b])) not_finite(id, b, x[b]);
+    }
+
+    /// Evaluate the block at cycle t: at level kConstant everything, at kPerCycle only what
+    /// changes with time. Parameters go to bvars, other expressions to expr_vals; entries of
+    /// rows and rewards that depend on state_time are written straight into P and R, sample by
+    /// sample and position by position.
+    void eval_block(int t, int level) {
         set_time(t);
-        eval_parameters(b, level);
-        for (std::size_t i = 0; i < prog.n_parameters; ++i) param_vals[i * B + b] = vars[i];
+        for (std::size_t v : {prog.var_cycle, prog.var_time, prog.var_age, prog.var_state_time})
+            std::fill(&bvars[v * B], &bvars[(v + 1) * B], vars[v]);
+        const std::size_t np = prog.n_parameters;
+        for (int i : prog.parameter_order) {
+            if (prog.parameter_level[i] < level) continue;
+            double* dst = &bvars[static_cast<std::size_t>(i) * B];
+            std::size_t given = 0;
+            if (overrides)
+                for (std::size_t b = 0; b < B; ++b)
+                    if (!std::isnan(overrides[b * np + i])) {
+                        dst[b] = overrides[b * np + i];
+                        ++given;
+                    }
+            if (given == B) continue;  // every sample sets it (a PSA draw): nothing to evaluate
+            std::vector<double>& tmp = scratch;
+            tmp.resize(B);
+            exprs.eval_block(prog.parameter_expr[i], bvars.data(), B, tmp.data());
+            for (std::size_t b = 0; b < B; ++b)
+                if (!overrides || std::isnan(overrides[b * np + i])) {
+                    if (!std::isfinite(tmp[b])) not_finite(prog.parameter_expr[i], b, tmp[b]);
+                    dst[b] = tmp[b];
+                }
+        }
         for (int l = level; l <= kPerCycle; ++l)
-            for (int id : prog.element_exprs[l]) expr_vals[id * B + b] = eval(id, b);
-        if (has_state_time_entries) eval_state_time_entries(b);
+            for (int id : prog.element_exprs[l]) {
+                double* dst = &expr_vals[static_cast<std::size_t>(id) * B];
+                exprs.eval_block(id, bvars.data(), B, dst);
+                check_finite(id, dst);
+            }
+        if (has_state_time_entries)
+            for (std::size_t b = 0; b < B; ++b) {
+                load_sample(b);
+                eval_state_time_entries(b);
+            }
+    }
+
+    /// Put sample b's values into the scalar variables (for the scalar path).
+    void load_sample(std::size_t b) {
+        for (std::size_t v = 0; v < prog.variables.size(); ++v) vars[v] = bvars[v * B + b];
     }
 
     void eval_state_time_entries(std::size_t b) {
@@ -210,7 +254,8 @@ struct Evaluator::Impl {
 
     [[noreturn]] void bad_row(std::size_t s, std::size_t e, std::size_t b, int t,
                               const std::string& what, const std::string& fix) {
-        throw ModelError("strategy '" + prog.strategy_names[s] + "', state '" +
+        const auto& row = prog.strategies[s].rows[prog.expanded_state[e]];
+        throw ModelError(row.where + "strategy '" + prog.strategy_names[s] + "', state '" +
                          prog.expanded_names[e] + "', " + sample_label(b) + "cycle " +
                          std::to_string(t) + ": " + what + ". " + fix);
     }
@@ -328,7 +373,8 @@ struct Evaluator::Impl {
             double total = 0.0;
             for (std::size_t e = 0; e < E(); ++e) total += w.m[e * B + b];
             if (std::abs(total - 1.0) > kRowTolerance)
-                throw ModelError("strategy '" + sp.name + "': the initial shares sum to " +
+                throw ModelError(sp.initial_where + "strategy '" + sp.name +
+                                 "': the initial shares sum to " +
                                  value_text(total) + " (" + sample_label(b) +
                                  "cycle 0), not 1. Make the initial column (or initial.csv) "
                                  "sum to 1");
@@ -411,13 +457,13 @@ struct Evaluator::Impl {
     void run_cohort(Observe&& observe) {
         const int n = prog.spec.settings.n_cycles;
         const std::size_t n_strat = prog.strategies.size();
-        for (std::size_t b = 0; b < B; ++b) eval_sample(b, 0, kConstant);
+        eval_block(0, kConstant);
         for (std::size_t s = 0; s < n_strat; ++s) init_strategy(s);
         const bool varying = prog.has_time_varying_parameters || !prog.element_exprs[1].empty();
         for (int t = 0; t <= n; ++t) {
             const bool rebuild = t > 0 && (varying || has_state_time_entries);
             if (rebuild) {
-                for (std::size_t b = 0; b < B; ++b) eval_sample(b, t, kPerCycle);
+                eval_block(t, kPerCycle);
                 for (std::size_t s = 0; s < n_strat; ++s) build_rewards(s, kPerCycle);
             }
             for (std::size_t s = 0; s < n_strat; ++s) {
@@ -503,8 +549,8 @@ struct Evaluator::Impl {
         overrides = ov;
         labelled_samples = false;
         resize(1);
-        eval_sample(0, 0, kConstant);
-        if (cycle > 0) eval_sample(0, cycle, kPerCycle);
+        eval_block(0, kConstant);
+        if (cycle > 0) eval_block(cycle, kPerCycle);
         overrides = nullptr;
     }
 };
@@ -546,7 +592,8 @@ Eigen::MatrixXd Evaluator::transition_matrix(int strategy, int cycle, const doub
 
 std::vector<double> Evaluator::parameter_values(int cycle, const double* overrides) {
     impl_->prepare(cycle, overrides);
-    return impl_->param_vals;
+    const auto& bv = impl_->bvars;
+    return std::vector<double>(bv.begin(), bv.begin() + impl_->prog.n_parameters);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,6 +28,14 @@ std::string strategy_label(const std::string& s) {
     throw ModelError(format_error(where, what, fix));
 }
 
+/// A row's place without its column: element locations point at the expression cell, which is
+/// the wrong column for a problem with the row's names.
+Location row_of(Location where) {
+    where.column = 0;
+    where.column_name.clear();
+    return where;
+}
+
 std::vector<std::string> reserved_names() {
     std::vector<std::string> r = time_variable_names();
     r.push_back("cycle_length");
@@ -132,7 +140,7 @@ private:
     int state_of(const std::string& name, const Location& where, const std::string& role) {
         const auto it = state_index_.find(name);
         if (it == state_index_.end())
-            fail(where, "unknown state '" + name + "' in " + role +
+            fail(row_of(where), "unknown state '" + name + "' in " + role +
                             did_you_mean(name, prog_.state_names),
                  "Use one of the states of states.csv: " + join(prog_.state_names, ", "));
         return it->second;
@@ -141,7 +149,7 @@ private:
     void check_strategy(const std::string& name, const Location& where) {
         if (name == kAllStrategies) return;
         if (!strategy_index_.count(name))
-            fail(where, "unknown strategy '" + name + "'" +
+            fail(row_of(where), "unknown strategy '" + name + "'" +
                             did_you_mean(name, prog_.strategy_names),
                  "Use one of " + join(prog_.strategy_names, ", ") + ", or * for all strategies");
     }
@@ -265,24 +273,31 @@ private:
     // ---- categories ----
 
     void collect_categories() {
-        auto add = [&](const std::string& c) {
+        auto add = [&](const std::string& c, const Location& where) {
             if (c.empty() || c == kUtility) return;
+            if (to_lower(c) == kUtility)
+                fail(where, "reward category '" + c + "' looks like utility but is spelt differently",
+                     "Write utility (lower case) for QALYs, or rename the cost category");
+            if (c == "qalys" || c == "life_years")
+                fail(where, "'" + c + "' cannot be a cost category: results use that name for a "
+                            "health outcome",
+                     "Rename the category");
             if (std::find(prog_.categories.begin(), prog_.categories.end(), c) ==
                 prog_.categories.end())
                 prog_.categories.push_back(c);
         };
-        for (const auto& c : spec().cost_categories) add(c.name);
+        for (const auto& c : spec().cost_categories) add(c.name, c.where);
         for (const auto& r : spec().state_rewards) {
             if (trim(r.category).empty())
                 fail(r.where, "a state reward has no category",
                      "Give a cost category (e.g. nhs_acute) or utility");
-            add(r.category);
+            add(r.category, row_of(r.where));
         }
         for (const auto& r : spec().transition_rewards) {
             if (trim(r.category).empty())
                 fail(r.where, "a transition reward has no category",
                      "Give a cost category (e.g. nhs_acute) or utility");
-            add(r.category);
+            add(r.category, row_of(r.where));
         }
     }
 
@@ -299,7 +314,8 @@ private:
     /// the same key. Two rows with the same key and strategy are an error.
     template <typename T, typename Key>
     std::vector<const T*> resolve(const std::vector<T>& rows, const std::string& strategy,
-                                  Key key, const std::string& what) {
+                                  Key key, const std::string& what,
+                                  std::string (*describe)(const T&)) {
         std::map<decltype(key(rows.front())), const T*> generic, own;
         for (const auto& r : rows) {
             check_strategy(r.strategy, r.where);
@@ -308,7 +324,8 @@ private:
             const auto k = key(r);
             const auto [it, inserted] = target.emplace(k, &r);
             if (!inserted)
-                fail(r.where, what + " is given twice for " + strategy_label(r.strategy) +
+                fail(row_of(r.where), what + " (" + describe(r) + ") is given twice for " +
+                                  strategy_label(r.strategy) +
                                   (it->second->where.empty() ? std::string()
                                                              : " (also at " +
                                                                    it->second->where.str() + ")"),
@@ -325,13 +342,15 @@ private:
         sp.rows.assign(prog_.state_names.size(), {});
         const auto rows = resolve(
             spec().transitions, sp.name,
-            [](const Transition& t) { return std::make_pair(t.from, t.to); }, "a transition");
+            [](const Transition& t) { return std::make_pair(t.from, t.to); }, "a transition",
+            +[](const Transition& t) { return t.from + " -> " + t.to; });
         for (const Transition* t : rows) {
             const int from = state_of(t->from, t->where, "a transition's from column");
             const int to = state_of(t->to, t->where, "a transition's to column");
             const std::string ctx = place(t->where) + "transition " + t->from + " -> " + t->to +
                                     " (" + strategy_label(t->strategy) + ")";
             auto& row = sp.rows[from];
+            if (row.where.empty()) row.where = place(row_of(t->where));
             if (trim(t->expression) == "C") {
                 if (!row.complement_context.empty())
                     fail(t->where, "state '" + t->from + "' has more than one complement (C) for " +
@@ -361,7 +380,7 @@ private:
         const auto rows = resolve(
             spec().state_rewards, sp.name,
             [](const StateReward& r) { return std::make_pair(r.state, r.category); },
-            "a state reward");
+            "a state reward", +[](const StateReward& r) { return r.category + " of " + r.state; });
         for (const StateReward* r : rows) {
             const int s = state_of(r->state, r->where, "a state reward");
             const std::string ctx = place(r->where) + r->category + " of state " + r->state +
@@ -378,7 +397,9 @@ private:
             [](const TransitionReward& r) {
                 return std::make_tuple(r.from, r.to, r.category);
             },
-            "a transition reward");
+            "a transition reward", +[](const TransitionReward& r) {
+                return r.category + " on " + r.from + " -> " + r.to;
+            });
         for (const TransitionReward* r : rows) {
             const int to = state_of(r->to, r->where, "a transition reward's to column");
             const std::string ctx = place(r->where) + r->category + " on " + r->from + " -> " +
@@ -403,7 +424,7 @@ private:
         sp.initial.assign(prog_.state_names.size(), -1);
         const auto rows = resolve(
             spec().initial, sp.name, [](const InitialShare& r) { return r.state; },
-            "an initial share");
+            "an initial share", +[](const InitialShare& r) { return r.state; });
         if (rows.empty())
             fail({}, "strategy " + sp.name + " has no initial distribution",
                  "Give states.csv an initial column (e.g. 1 for the starting state) or add "
@@ -418,6 +439,7 @@ private:
                      "Initial shares are read at cycle 0: use parameters that do not depend "
                      "on cycle, time, age or state_time");
             sp.initial[s] = id;
+            if (sp.initial_where.empty()) sp.initial_where = place(row_of(r->where));
         }
     }
 };

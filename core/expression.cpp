@@ -7,6 +7,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "block_code.hpp"
 #include "parity/text.hpp"
 
 namespace parity {
@@ -175,9 +176,11 @@ struct ExpressionSet::Impl {
         double constant;
         std::size_t variable;
         mu::Parser* parser;
+        BlockCode* block;
         std::string context;
     };
     std::vector<Entry> entries;
+    std::deque<BlockCode> blocks;
 };
 
 ExpressionSet::ExpressionSet(std::vector<std::string> variables,
@@ -208,7 +211,7 @@ std::size_t ExpressionSet::size() const { return impl_->entries.size(); }
 
 int ExpressionSet::add(const std::string& raw, const std::string& context) {
     const std::string expr = trim(raw);
-    Impl::Entry e{Impl::Kind::parsed, 0.0, 0, nullptr, context};
+    Impl::Entry e{Impl::Kind::parsed, 0.0, 0, nullptr, nullptr, context};
     double x = 0.0;
     const auto var = impl_->index.find(expr);
     if (parse_double(expr, x)) {
@@ -231,9 +234,35 @@ int ExpressionSet::add(const std::string& raw, const std::string& context) {
             throw ModelError(context + ": " + err.what());
         }
         e.parser = &p;
+        impl_->blocks.emplace_back(p, values_.data(), values_.size());
+        e.block = &impl_->blocks.back();
     }
     impl_->entries.push_back(std::move(e));
     return static_cast<int>(impl_->entries.size()) - 1;
+}
+
+void ExpressionSet::eval_block(int id, const double* block_vars, std::size_t B, double* out) {
+    auto& e = impl_->entries[static_cast<std::size_t>(id)];
+    switch (e.kind) {
+        case Impl::Kind::constant:
+            std::fill(out, out + B, e.constant);
+            return;
+        case Impl::Kind::variable:
+            std::copy(block_vars + e.variable * B, block_vars + (e.variable + 1) * B, out);
+            return;
+        default:
+            break;
+    }
+    try {
+        e.block->eval(block_vars, B, out, values_.data());
+    } catch (const mu::Parser::exception_type& err) {
+        throw ModelError(e.context + ": cannot evaluate '" + err.GetExpr() + "': " + err.GetMsg());
+    }
+}
+
+bool ExpressionSet::vectorised(int id) const {
+    const auto& e = impl_->entries[static_cast<std::size_t>(id)];
+    return e.kind != Impl::Kind::parsed || e.block->vectorised();
 }
 
 double ExpressionSet::eval(int id) {

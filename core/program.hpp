@@ -59,6 +59,7 @@ struct Program {
         std::vector<Entry> entries;
         int level = kConstant;
         std::string complement_context;
+        std::string where;  // "transitions.csv:5: " of the row's first transition, or ""
     };
     struct TransitionReward {
         int from, to;
@@ -72,6 +73,7 @@ struct Program {
         std::vector<int> reward_level;              // per state
         std::vector<TransitionReward> transition_rewards;
         std::vector<int> initial;                   // per state: expr or -1
+        std::string initial_where;                  // "states.csv:2: " or ""
     };
     std::vector<std::string> strategy_names;
     std::vector<StrategyProgram> strategies;

@@ -10,14 +10,16 @@ Example
 >>> m.transition("Alive", "Dead", "p_die")
 >>> m.transition("Alive", "Alive", "C")
 >>> m.transition("Dead", "Dead", 1)
->>> m.reward("Alive", cost="c_alive", utility="u_alive")
+>>> m.reward("Alive", nhs_acute="c_alive", utility="u_alive")
 >>> m.initial(Alive=1)
 >>> results = m.run()
 """
 
 from __future__ import annotations
 
+import math
 import os
+import sys
 from typing import Any, Iterable, Mapping, Sequence, Union
 
 import numpy as np
@@ -33,22 +35,71 @@ ALL = "*"
 
 
 def _text(value: Value) -> str:
-    """An expression as text; numbers keep every digit (repr round-trips a float)."""
+    """An expression as text; numbers keep every digit (``repr`` round-trips a float).
+
+    Raises
+    ------
+    TypeError
+        For True/False, which are not numbers here.
+    parity.InputError
+        For NaN and infinity, which an expression cannot hold.
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, (bool, np.bool_)):
         raise TypeError("a probability, cost or utility cannot be True/False; give a number")
     if isinstance(value, (int, np.integer)):
         return str(int(value))
-    return repr(float(value))
+    number = float(value)
+    if not math.isfinite(number):
+        raise _core.InputError(
+            f"the value {number!r} is not a finite number. Give a number such as 0.1, or an "
+            "expression as text"
+        )
+    return repr(number)
 
 
 def _strategies(strategy: StrategySelector) -> list[str]:
+    """A strategy selector (one name, ``"*"``, or several names) as a list of names."""
     return [strategy] if isinstance(strategy, str) else list(strategy)
+
+
+_PACKAGE = __name__.rpartition(".")[0] or "parity"
+
+
+def _here() -> _core.Location:
+    """The caller's place outside the parity package (file and line), recorded on every row a
+    builder method adds so that errors found when the model compiles point at the line of the
+    user's script or notebook cell that added the row, as they point at a file and line for
+    model folders."""
+    where = _core.Location()
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module != _PACKAGE and not module.startswith(_PACKAGE + "."):
+            where.file = frame.f_code.co_filename
+            where.line = frame.f_lineno
+            break
+        frame = frame.f_back
+    return where
+
+
+def _choice(enum: Any, value: str, what: str) -> Any:
+    """The member of a ``_core`` enum named ``value``, or an InputError listing the choices."""
+    members = enum.__members__
+    if value not in members:
+        raise _core.InputError(
+            f"unknown {what} {value!r}. Use one of: {', '.join(members)}"
+        )
+    return members[value]
 
 
 class Model:
     """A cohort state-transition (Markov) model.
+
+    Every builder method returns the model, so calls can be chained. The model is checked when
+    it is compiled (by :meth:`compile`, :meth:`run` and :meth:`transition_matrix`), and
+    problems raise :class:`parity.ModelError` naming the place.
 
     Parameters
     ----------
@@ -65,6 +116,7 @@ class Model:
         self._spec = _core.ModelSpec()
         self._spec.name = name
         self._spec.description = description
+        self._pending: dict[str, list[Any]] = {}
         self._compiled: _core.CompiledModel | None = None
         self.set(**settings)
 
@@ -72,25 +124,43 @@ class Model:
 
     @classmethod
     def from_folder(cls, path: Union[str, os.PathLike]) -> "Model":
-        """Load a model folder of CSV files (see ``docs/model-folder-format.md``)."""
-        model = cls.__new__(cls)
-        model._spec = _core.read_model_folder(os.fspath(path))
-        if not model._spec.name:
-            model._spec.name = os.path.basename(os.path.normpath(os.fspath(path)))
-        model._compiled = None
-        return model
+        """Load a model folder of CSV files (see ``docs/model-folder-format.md``).
+
+        Parameters
+        ----------
+        path
+            The folder. Its name is the model's name unless settings.csv gives one.
+
+        Raises
+        ------
+        parity.InputError
+            If the folder or a required file is missing or a file is malformed; the message
+            gives the file, line and column.
+        """
+        spec = _core.read_model_folder(os.fspath(path))
+        if not spec.name:
+            spec.name = os.path.basename(os.path.abspath(os.fspath(path)))
+        return cls.from_spec(spec)
 
     @classmethod
     def from_spec(cls, spec: _core.ModelSpec) -> "Model":
-        """Wrap a :class:`parity._core.ModelSpec` made elsewhere."""
+        """Wrap a :class:`parity._core.ModelSpec` made elsewhere (it is not copied)."""
         model = cls.__new__(cls)
         model._spec = spec
+        model._pending = {}
         model._compiled = None
         return model
 
     def to_folder(self, path: Union[str, os.PathLike]) -> None:
-        """Write the model as a folder of CSV files that :meth:`from_folder` reads back."""
-        _core.write_model_folder(self._spec, os.fspath(path))
+        """Write the model as a folder of CSV files that :meth:`from_folder` reads back.
+
+        Parameters
+        ----------
+        path
+            The folder; created if needed. Files of the folder that are not part of the format
+            (a README, notes) are kept.
+        """
+        _core.write_model_folder(self.spec, os.fspath(path))
 
     @staticmethod
     def dead(name: str = "Dead", label: str = "") -> _core.State:
@@ -103,28 +173,54 @@ class Model:
         self._compiled = None
 
     def _append(self, field: str, items: Iterable[Any]) -> None:
-        current = list(getattr(self._spec, field))
-        current.extend(items)
-        setattr(self._spec, field, current)
+        # Rows wait in Python lists and reach the spec in one assignment per field (_flush):
+        # copying the whole C++ vector on every call made building large models quadratic.
+        self._pending.setdefault(field, []).extend(items)
         self._changed()
+
+    def _flush(self) -> None:
+        for field, items in self._pending.items():
+            setattr(self._spec, field, list(getattr(self._spec, field)) + items)
+        self._pending = {}
 
     def set(self, **settings: Any) -> "Model":
         """Change settings, e.g. ``set(n_cycles=75, discount_rate=0.03, correction="simpson")``.
 
-        Lists (``wtp``, ``correction_weights``) may be given as Python sequences. The accepted
-        names are listed by ``parity._core.setting_descriptions()``.
+        Parameters
+        ----------
+        **settings
+            Any setting of settings.csv: ``name`` and ``description``, and the names listed
+            by ``parity._core.setting_descriptions()``. Lists (``wtp``,
+            ``correction_weights``) may be Python sequences of numbers or of text such as
+            ``"1/3"``.
+
+        Returns
+        -------
+        Model
+            The model itself, so calls can be chained.
+
+        Raises
+        ------
+        parity.InputError
+            For an unknown setting (the message suggests the closest name) or a malformed
+            value. Settings before the bad one are applied.
         """
-        for key, value in settings.items():
-            if isinstance(value, (list, tuple, np.ndarray)):
-                value = ";".join(_text(v) for v in value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            elif not isinstance(value, str):
-                value = _text(value)
-            settings_obj = self._spec.settings
-            settings_obj.apply(key, value)
-            self._spec.settings = settings_obj
-        self._changed()
+        try:
+            for key, value in settings.items():
+                if key in ("name", "description"):
+                    setattr(self._spec, key, str(value))
+                    continue
+                if isinstance(value, (list, tuple, np.ndarray)):
+                    value = ";".join(_text(v) for v in value)
+                elif isinstance(value, (bool, np.bool_)):
+                    value = "true" if value else "false"
+                elif not isinstance(value, str):
+                    value = _text(value)
+                settings_obj = self._spec.settings
+                settings_obj.apply(key, value)
+                self._spec.settings = settings_obj
+        finally:
+            self._changed()
         return self
 
     def parameter(
@@ -139,11 +235,26 @@ class Model:
         distribution: str = "",
         distribution_parameters: str = "",
     ) -> "Model":
-        """Add a parameter: a number or an expression of other parameters, with its source."""
+        """Add a parameter: a number or an expression of other parameters, with its source.
+
+        Parameters
+        ----------
+        name
+            The name used in expressions.
+        value
+            A number, or an expression such as ``"rate_to_prob(r_HS1)"`` or
+            ``"lifetable_Total(age)"``.
+        unit, price_year, source, notes
+            Documentation kept with the parameter (parameters.csv columns).
+        distribution, distribution_parameters
+            The distribution for probabilistic analysis, e.g. ``"gamma"`` and
+            ``"shape=30; rate=200"``.
+        """
         p = _core.Parameter()
         p.name, p.expression = name, _text(value)
         p.unit, p.price_year, p.source, p.notes = unit, price_year, source, notes
         p.distribution, p.distribution_parameters = distribution, distribution_parameters
+        p.where = _here()
         self._append("parameters", [p])
         return self
 
@@ -162,9 +273,30 @@ class Model:
         tunnel_length: int = 1,
         initial: Value | None = None,
     ) -> "Model":
-        """Add a state; ``tunnel_length`` > 1 makes a tunnel that remembers time spent in it."""
+        """Add a state.
+
+        Parameters
+        ----------
+        name
+            A unique state name.
+        label
+            A longer name for reports.
+        alive
+            Whether time in the state counts as life-years.
+        tunnel_length
+            Cycles of memory: ``L > 1`` makes a tunnel whose occupants know how many cycles
+            they have spent in it (``state_time`` = 0..L-1 in expressions).
+        initial
+            The share of the cohort starting in the state, for every strategy.
+        """
+        if isinstance(tunnel_length, (bool, np.bool_)) or int(tunnel_length) != tunnel_length:
+            raise _core.InputError(
+                f"state '{name}': tunnel_length {tunnel_length!r} is not a whole number. Give 1 "
+                "for an ordinary state or the number of cycles the state must remember"
+            )
         s = _core.State()
-        s.name, s.label, s.alive, s.tunnel_length = name, label, alive, int(tunnel_length)
+        s.name, s.label, s.alive, s.tunnel_length = name, label, bool(alive), int(tunnel_length)
+        s.where = _here()
         self._append("states", [s])
         if initial is not None:
             self.initial(**{name: initial})
@@ -176,13 +308,15 @@ class Model:
             if isinstance(s, str):
                 self.state(s)
             else:
+                if not s.where.file and not s.where.line:
+                    s.where = _here()
                 self._append("states", [s])
         return self
 
     def strategy(self, name: str, label: str = "") -> "Model":
         """Add a strategy (a treatment option compared in the analysis)."""
         s = _core.Strategy()
-        s.name, s.label = name, label
+        s.name, s.label, s.where = name, label, _here()
         self._append("strategies", [s])
         return self
 
@@ -197,15 +331,22 @@ class Model:
     ) -> "Model":
         """Add the probability of moving between two states in one cycle.
 
-        ``probability`` is a number, an expression, or ``"C"`` for the complement of the row.
-        A row given for a named strategy replaces the row for all strategies.
+        Parameters
+        ----------
+        from_state, to_state
+            The states.
+        probability
+            A number, an expression, or ``"C"`` for one minus the other entries of the row.
+        strategy
+            ``"*"`` (every strategy), a strategy name or several. A row given for a named
+            strategy replaces the ``"*"`` row with the same from and to.
         """
         rows = []
+        where = _here()
         for s in _strategies(strategy):
             t = _core.Transition()
-            t.strategy, t.from_state, t.to_state, t.expression = s, from_state, to_state, _text(
-                probability
-            )
+            t.strategy, t.from_state, t.to_state = s, from_state, to_state
+            t.expression, t.where = _text(probability), where
             rows.append(t)
         self._append("transitions", rows)
         return self
@@ -213,7 +354,7 @@ class Model:
     def transitions(
         self, matrix: Mapping[str, Mapping[str, Value]], *, strategy: StrategySelector = ALL
     ) -> "Model":
-        """Add a whole matrix as ``{from: {to: probability}}``."""
+        """Add a whole matrix as ``{from: {to: probability}}`` (see :meth:`transition`)."""
         for from_state, row in matrix.items():
             for to_state, p in row.items():
                 self.transition(from_state, to_state, p, strategy=strategy)
@@ -222,13 +363,23 @@ class Model:
     def reward(self, state: str, *, strategy: StrategySelector = ALL, **categories: Value) -> "Model":
         """Add rewards for each cycle in a state: ``reward("S1", nhs_acute="c_S1", utility="u_S1")``.
 
-        Costs are per year and utilities annual values; both are multiplied by the cycle length.
+        Parameters
+        ----------
+        state
+            The state.
+        strategy
+            ``"*"`` (every strategy), a strategy name or several.
+        **categories
+            ``utility`` (an annual utility) and cost categories (costs per year) with their
+            values. Both are multiplied by the cycle length.
         """
         rows = []
+        where = _here()
         for s in _strategies(strategy):
             for category, value in categories.items():
                 r = _core.StateReward()
                 r.strategy, r.state, r.category, r.expression = s, state, category, _text(value)
+                r.where = where
                 rows.append(r)
         self._append("state_rewards", rows)
         return self
@@ -236,26 +387,80 @@ class Model:
     def transition_reward(
         self, from_state: str, to_state: str, *, strategy: StrategySelector = ALL, **categories: Value
     ) -> "Model":
-        """Add one-off rewards on a transition (``from_state="*"``: from every other state)."""
+        """Add one-off rewards counted on the share of the cohort making a move.
+
+        Parameters
+        ----------
+        from_state, to_state
+            The move; ``from_state="*"`` means from every state other than ``to_state``.
+        strategy
+            ``"*"`` (every strategy), a strategy name or several.
+        **categories
+            Cost categories and ``utility`` with the value per person moving (not scaled by
+            the cycle length); a one-off utility decrement is a negative value.
+        """
         rows = []
+        where = _here()
         for s in _strategies(strategy):
             for category, value in categories.items():
                 r = _core.TransitionReward()
                 r.strategy, r.from_state, r.to_state = s, from_state, to_state
-                r.category, r.expression = category, _text(value)
+                r.category, r.expression, r.where = category, _text(value), where
                 rows.append(r)
         self._append("transition_rewards", rows)
         return self
 
     def initial(self, *, strategy: StrategySelector = ALL, **shares: Value) -> "Model":
-        """Set the share of the cohort starting in each state: ``initial(H=1)``."""
+        """Set the share of the cohort starting in each state: ``initial(H=1)``.
+
+        Parameters
+        ----------
+        strategy
+            ``"*"`` (every strategy), a strategy name or several.
+        **shares
+            State names with their shares (numbers or expressions); they must sum to 1.
+        """
         rows = []
+        where = _here()
         for s in _strategies(strategy):
             for state, value in shares.items():
                 r = _core.InitialShare()
-                r.strategy, r.state, r.expression = s, state, _text(value)
+                r.strategy, r.state, r.expression, r.where = s, state, _text(value), where
                 rows.append(r)
         self._append("initial", rows)
+        return self
+
+    def cost_category(
+        self,
+        name: str,
+        label: str = "",
+        *,
+        payer: str = "",
+        cash_releasing: bool = False,
+        notes: str = "",
+    ) -> "Model":
+        """Declare a cost category (cost_categories.csv); results list categories in the order
+        declared, then those only used in rewards in order of first use.
+
+        Parameters
+        ----------
+        name
+            The category name used in :meth:`reward` and :meth:`transition_reward`.
+        label
+            A longer name for reports.
+        payer, cash_releasing, notes
+            Who bears the cost and whether a saving releases cash (for budget impact).
+        """
+        c = _core.CostCategory()
+        c.name, c.label, c.payer, c.cash_releasing, c.notes = (
+            name,
+            label,
+            payer,
+            bool(cash_releasing),
+            notes,
+        )
+        c.where = _here()
+        self._append("cost_categories", [c])
         return self
 
     def table(
@@ -266,20 +471,62 @@ class Model:
         *,
         interpolation: str = "step",
         out_of_range: str = "clamp",
+        source: str = "",
+        notes: str = "",
     ) -> "Model":
-        """Add a lookup table; each other column ``c`` becomes the function ``<name>_<c>(key)``."""
+        """Add a lookup table, such as a life table by age.
+
+        Each column ``c`` of ``data`` other than ``key`` becomes the function
+        ``<name>_<c>(key)`` in expressions (and ``<name>(key)`` when there is one such
+        column), e.g. ``lifetable_Total(age)``.
+
+        Parameters
+        ----------
+        name
+            The table's name.
+        data
+            The table: a numeric key column and numeric value columns.
+        key
+            The column holding the key; its values must increase strictly.
+        interpolation
+            ``"step"`` (the value at the largest key not above the argument) or ``"linear"``.
+        out_of_range
+            ``"clamp"`` (use the first or last row) or ``"error"``.
+        source, notes
+            Where the table comes from.
+
+        Raises
+        ------
+        parity.InputError
+            If ``key`` is not a column, a cell is not a number, or ``interpolation`` /
+            ``out_of_range`` is not one of the accepted values.
+        """
         if key not in data.columns:
             raise _core.InputError(
                 f"table '{name}' has no column '{key}'. Columns are: {', '.join(map(str, data.columns))}"
             )
+
+        def numbers(column: Any) -> list[float]:
+            try:
+                values = [float(v) for v in data[column]]
+            except (TypeError, ValueError):
+                values = [math.nan]
+            if not all(math.isfinite(v) for v in values):
+                raise _core.InputError(
+                    f"table '{name}', column '{column}': every cell must be a finite number. "
+                    "Fix or drop the cells that are empty or text"
+                )
+            return values
+
         t = _core.LookupTable()
-        t.name, t.key_name = name, key
-        t.keys = [float(k) for k in data[key]]
+        t.name, t.key_name = name, str(key)
+        t.keys = numbers(key)
         columns = [c for c in data.columns if c != key]
         t.columns = [str(c) for c in columns]
-        t.values = [[float(v) for v in data[c]] for c in columns]
-        t.interpolation = _core.Interpolation.__members__[interpolation]
-        t.out_of_range = _core.OutOfRange.__members__[out_of_range]
+        t.values = [numbers(c) for c in columns]
+        t.interpolation = _choice(_core.Interpolation, interpolation, "interpolation")
+        t.out_of_range = _choice(_core.OutOfRange, out_of_range, "out_of_range")
+        t.source, t.notes, t.where = source, notes, _here()
         self._append("tables", [t])
         return self
 
@@ -288,16 +535,26 @@ class Model:
     @property
     def spec(self) -> _core.ModelSpec:
         """The model as plain data (a :class:`parity._core.ModelSpec`)."""
+        self._flush()
         return self._spec
 
     @property
     def name(self) -> str:
+        """The model's name."""
         return self._spec.name
 
     def compile(self) -> _core.CompiledModel:
-        """Check the model and compile it (done once; :meth:`run` calls it)."""
+        """Check the model and compile it (done once until the model changes; :meth:`run`
+        calls it).
+
+        Raises
+        ------
+        parity.ModelError
+            For the first problem found: an unknown state, strategy or parameter, circular
+            parameters, a cost category named like an outcome, ...
+        """
         if self._compiled is None:
-            self._compiled = _core.CompiledModel(self._spec)
+            self._compiled = _core.CompiledModel(self.spec)
         return self._compiled
 
     def run(
@@ -307,35 +564,78 @@ class Model:
         keep_trace: bool = True,
         keep_cycles: bool = True,
     ) -> Results:
-        """Run every strategy and return :class:`Results`.
+        """Run every strategy.
 
         Parameters
         ----------
         overrides
-            Parameter values to use instead of the model's (for scenarios).
+            Parameter values to use instead of the model's (for scenarios), e.g.
+            ``{"c_trtA": 10000}``.
         keep_trace, keep_cycles
             Keep the cohort trace and the per-cycle rewards (memory grows with cycles).
+
+        Returns
+        -------
+        Results
+            Totals, costs by category, the trace and the per-cycle rewards.
+
+        Raises
+        ------
+        parity.ModelError
+            If the model is invalid, an override names no parameter (the message suggests
+            the closest name) or a probability leaves [0, 1].
+        parity.InputError
+            If an override's value is not a number.
         """
         compiled = self.compile()
-        outcomes = compiled.evaluate(dict(overrides or {}), keep_trace, keep_cycles)
+        values: dict[str, float] = {}
+        for key, value in (overrides or {}).items():
+            try:
+                values[str(key)] = float(value)
+            except (TypeError, ValueError):
+                raise _core.InputError(
+                    f"override '{key}': {value!r} is not a number. Overrides replace a "
+                    "parameter by a number; change the model's expression to use a formula"
+                ) from None
+        outcomes = compiled.evaluate(values, keep_trace, keep_cycles)
         return Results(outcomes, self._spec)
 
     def transition_matrix(self, strategy: str, cycle: int = 0) -> pd.DataFrame:
-        """The transition matrix of a strategy from cycle ``cycle`` to ``cycle + 1``."""
+        """The transition matrix of a strategy for the move from cycle ``cycle`` to ``cycle + 1``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows ``from`` (tunnel states expanded as ``name[k]``), columns ``to`` (states).
+        """
         compiled = self.compile()
         matrix = compiled.transition_matrix(strategy, cycle)
         return pd.DataFrame(
-            matrix, index=pd.Index(compiled.expanded_state_names, name="from"),
+            matrix,
+            index=pd.Index(compiled.expanded_state_names, name="from"),
             columns=pd.Index(compiled.state_names, name="to"),
         )
 
     def parameter_values(self, cycle: int = 0) -> pd.Series:
-        """Every parameter's value at a cycle (time-varying ones take that cycle's value)."""
+        """Every parameter's value at a cycle (time-varying ones take that cycle's value).
+
+        Returns
+        -------
+        pandas.Series
+            Values indexed by parameter name.
+        """
         values = self.compile().parameter_values(cycle)
         return pd.Series(values, name="value").rename_axis("parameter")
 
     def parameter_table(self) -> pd.DataFrame:
-        """The parameters with their expressions, units, price years and sources."""
+        """The parameters with their expressions, units, price years and sources.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per parameter in model order, with the columns of parameters.csv
+            (``value`` holds the expression as text).
+        """
         return pd.DataFrame(
             [
                 {
@@ -348,12 +648,22 @@ class Model:
                     "distribution": p.distribution,
                     "distribution_parameters": p.distribution_parameters,
                 }
-                for p in self._spec.parameters
-            ]
+                for p in self.spec.parameters
+            ],
+            columns=[
+                "name",
+                "value",
+                "unit",
+                "price_year",
+                "source",
+                "notes",
+                "distribution",
+                "distribution_parameters",
+            ],
         )
 
     def __repr__(self) -> str:
-        s = self._spec
+        s = self.spec
         return (
             f"Model({s.name!r}: {len(s.states)} states, {len(s.strategies)} strategies, "
             f"{len(s.parameters)} parameters, {s.settings.n_cycles} cycles)"
@@ -361,5 +671,5 @@ class Model:
 
 
 def load(path: Union[str, os.PathLike]) -> Model:
-    """Load a model folder: ``parity.load("params/sick_sicker")``."""
+    """Load a model folder: ``parity.load("params/sick_sicker")`` (see :meth:`Model.from_folder`)."""
     return Model.from_folder(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -10,12 +11,62 @@ import pandas as pd
 from . import _core
 from .cea import icer_table, net_benefit_table
 
+#: Outcome names that :attr:`Results.cycles` uses for QALYs and life-years; a cost category
+#: cannot take one of these names (see :meth:`parity.Model.compile`).
+OUTCOME_NAMES = ("qalys", "life_years")
+
+#: Columns of :meth:`Results.table`, in order.
+TABLE_COLUMNS = [
+    "cost",
+    "qalys",
+    "life_years",
+    "status",
+    "comparator",
+    "incremental_cost",
+    "incremental_qalys",
+    "icer",
+    "note",
+]
+
+#: Columns of :attr:`Results.cycles`, in order.
+CYCLE_COLUMNS = [
+    "strategy",
+    "cycle",
+    "time",
+    "age",
+    "outcome",
+    "value",
+    "weight",
+    "discount",
+    "contribution",
+]
+
 
 class Results:
     """Costs by category, QALYs, life-years and the cohort trace of every strategy.
 
     Totals are corrected (within-cycle correction) and discounted unless the column says
     ``undiscounted``. Costs are in the model's currency and price year.
+
+    Parameters
+    ----------
+    outcomes
+        What :meth:`parity._core.CompiledModel.evaluate` returned.
+    spec
+        The model that was run (for its name, currency, cycle length, ...).
+
+    Attributes
+    ----------
+    model_name : str
+        The model's name.
+    currency, price_year : str
+        Currency and price year of every cost.
+    cycle_length, start_age : float
+        Cycle length in years and the cohort's age at cycle 0.
+    wtp : list of float
+        The model's willingness-to-pay values (the default of :meth:`net_benefit`).
+    strategies, categories, states : list of str
+        Strategy names (model order), cost categories (report order) and state names.
     """
 
     def __init__(self, outcomes: _core.Outcomes, spec: _core.ModelSpec) -> None:
@@ -34,7 +85,15 @@ class Results:
 
     @property
     def summary(self) -> pd.DataFrame:
-        """One row per strategy: total cost, QALYs, life-years (discounted and undiscounted)."""
+        """Totals per strategy.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``strategy`` (model order), with columns ``cost`` (all categories),
+            ``qalys``, ``life_years`` (discounted) and ``cost_undiscounted``,
+            ``qalys_undiscounted``, ``life_years_undiscounted``.
+        """
         rows = []
         for s in self._outcomes.strategies:
             rows.append(
@@ -52,7 +111,14 @@ class Results:
 
     @property
     def costs(self) -> pd.DataFrame:
-        """Tidy costs: ``strategy, category, discounted, undiscounted``."""
+        """Costs by strategy and category, tidy.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per strategy and cost category, with columns ``strategy``, ``category``,
+            ``discounted`` and ``undiscounted``.
+        """
         rows = []
         for s in self._outcomes.strategies:
             for c, d, u in zip(self.categories, s.costs, s.costs_undiscounted):
@@ -61,7 +127,13 @@ class Results:
 
     @property
     def costs_by_category(self) -> pd.DataFrame:
-        """Discounted costs as a strategy x category table."""
+        """Discounted costs as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per strategy (model order), one column per cost category (report order).
+        """
         table = self.costs.pivot(index="strategy", columns="category", values="discounted")
         return table.reindex(index=self.strategies, columns=self.categories)
 
@@ -83,7 +155,20 @@ class Results:
 
     @property
     def trace(self) -> pd.DataFrame:
-        """The cohort trace: one row per strategy and cycle point, one column per state."""
+        """The cohort trace.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per strategy and cycle point ``0..n_cycles``, with columns ``strategy``,
+            ``cycle`` and one column per state holding the share of the cohort in it (tunnel
+            states summed over their positions).
+
+        Raises
+        ------
+        ValueError
+            If the model was run with ``keep_trace=False``.
+        """
         frames = []
         for s in self._outcomes.strategies:
             if s.trace.shape[0] == 0:
@@ -96,38 +181,74 @@ class Results:
 
     @property
     def cycles(self) -> pd.DataFrame:
-        """Per-cycle rewards, tidy: ``strategy, cycle, time, age, outcome, value, weight,
-        discount, contribution`` where contribution = weight x discount x value and the
-        contributions sum to the totals."""
+        """Rewards at every cycle point, tidy, so that every total can be redone by hand.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``strategy, cycle, time, age, outcome, value, weight, discount,
+            contribution``. ``outcome`` is a cost category, ``qalys`` or ``life_years``;
+            ``value`` is the reward counted at the cycle point before correction and
+            discounting; ``weight`` the within-cycle correction weight; ``discount`` the cost
+            or outcome discount factor; ``contribution = weight * discount * value``. The
+            contributions of a strategy and outcome sum to its discounted total.
+
+        Raises
+        ------
+        ValueError
+            If the model was run with ``keep_cycles=False``.
+        """
         base = self._cycle_frame()
         frames = []
         for s in self._outcomes.strategies:
             if s.cycle_costs.shape[0] == 0:
                 raise ValueError("per-cycle rewards were not kept: run with keep_cycles=True")
-            columns = {c: s.cycle_costs[:, i] for i, c in enumerate(self.categories)}
-            columns["qalys"] = np.asarray(s.cycle_qalys)
-            columns["life_years"] = np.asarray(s.cycle_life_years)
-            for outcome, values in columns.items():
+            # (outcome, values, is_cost) triples: a list, not a dict keyed by name, so that
+            # nothing is silently overwritten.
+            series: list[tuple[str, np.ndarray, bool]] = [
+                (c, np.asarray(s.cycle_costs[:, i]), True) for i, c in enumerate(self.categories)
+            ]
+            series.append(("qalys", np.asarray(s.cycle_qalys), False))
+            series.append(("life_years", np.asarray(s.cycle_life_years), False))
+            for outcome, values, is_cost in series:
                 df = base.copy()
-                is_cost = outcome not in ("qalys", "life_years")
                 df["discount"] = df["cost_discount"] if is_cost else df["outcome_discount"]
-                df.insert(0, "strategy", s.strategy)
+                df["strategy"] = s.strategy
                 df["outcome"] = outcome
                 df["value"] = values
                 df["contribution"] = df["weight"] * df["discount"] * df["value"]
-                frames.append(df.drop(columns=["cost_discount", "outcome_discount"]))
+                frames.append(df[CYCLE_COLUMNS])
         return pd.concat(frames, ignore_index=True)
 
     # ---- cost-effectiveness -------------------------------------------------------------
 
     def icers(self) -> pd.DataFrame:
-        """Fully incremental analysis on total discounted costs and QALYs."""
+        """Fully incremental analysis on total discounted costs and QALYs.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per strategy sorted by cost; see :func:`parity.icer_table` for the
+            columns (``effect`` is QALYs here).
+        """
         summary = self.summary
         return icer_table(self.strategies, summary["cost"].tolist(), summary["qalys"].tolist())
 
     def net_benefit(self, wtp: float | Iterable[float] | None = None) -> pd.DataFrame:
-        """Net monetary and net health benefit at each willingness to pay (default: the
-        model's ``wtp`` setting)."""
+        """Net monetary and net health benefit at each willingness to pay.
+
+        Parameters
+        ----------
+        wtp
+            One value or several, in money per QALY (default: the model's ``wtp`` setting).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``wtp``, ``strategy``, ``net_monetary_benefit`` (wtp x QALYs - cost),
+            ``net_health_benefit`` (QALYs - cost / wtp) and ``optimal`` (True for the strategy
+            with the highest net monetary benefit at that wtp).
+        """
         if wtp is None:
             values: Sequence[float] = self.wtp
         elif np.isscalar(wtp):
@@ -138,13 +259,25 @@ class Results:
         return net_benefit_table(self.strategies, summary["cost"], summary["qalys"], values)
 
     def table(self) -> pd.DataFrame:
-        """The results table a report shows: costs, QALYs, life-years, status and ICERs."""
+        """The results table a report shows.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``strategy``, sorted by cost as in :meth:`icers`, with columns
+            ``cost``, ``qalys``, ``life_years`` (discounted totals), ``status``
+            (``frontier``, ``dominated`` or ``extendedly_dominated``), ``comparator`` (the
+            frontier strategy an ICER is against; empty otherwise), ``incremental_cost``,
+            ``incremental_qalys``, ``icer`` (NaN where there is none) and ``note``.
+        """
         icers = self.icers().set_index("strategy")
+        icers = icers.rename(columns={"incremental_effect": "incremental_qalys"})
+        icers["comparator"] = icers["comparator"].fillna("").astype(str)
         summary = self.summary
         out = summary[["cost", "qalys", "life_years"]].join(
-            icers[["status", "incremental_cost", "incremental_effect", "icer", "note"]]
+            icers[["status", "comparator", "incremental_cost", "incremental_qalys", "icer", "note"]]
         )
-        return out.loc[icers.index]
+        return out.loc[icers.index, TABLE_COLUMNS]
 
     # ---- display ------------------------------------------------------------------------
 
@@ -152,27 +285,27 @@ class Results:
         price = f", {self.price_year} prices" if self.price_year else ""
         return f"{self.model_name}: costs in {self.currency}{price}; discounted totals"
 
-    def __repr__(self) -> str:
-        with pd.option_context("display.width", 120, "display.max_columns", 20):
-            return f"{self._caption()}\n{self.table().to_string(float_format=_fmt)}"
-
-    def _repr_html_(self) -> str:
+    def _formatted_table(self) -> pd.DataFrame:
+        """:meth:`table` as text: thousands separators, 3 decimals, blanks instead of NaN."""
         table = self.table()
         formats = {
             "cost": "{:,.0f}",
             "qalys": "{:.3f}",
             "life_years": "{:.3f}",
             "incremental_cost": "{:,.0f}",
-            "incremental_effect": "{:.3f}",
+            "incremental_qalys": "{:.3f}",
             "icer": "{:,.0f}",
         }
         shown = table.copy().astype(object)
         for column, fmt in formats.items():
             shown[column] = [("" if pd.isna(v) else fmt.format(v)) for v in table[column]]
-        return f"<p><b>{self._caption()}</b></p>" + shown.to_html(na_rep="")
+        return shown
 
+    def __repr__(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_columns", 20):
+            text = self._formatted_table().to_string(na_rep="")
+        return f"{self._caption()}\n{text}"
 
-def _fmt(x: float) -> str:
-    if np.isnan(x):
-        return ""
-    return f"{x:,.3f}" if abs(x) < 100 else f"{x:,.0f}"
+    def _repr_html_(self) -> str:
+        caption = html.escape(self._caption())
+        return f"<p><b>{caption}</b></p>" + self._formatted_table().to_html(na_rep="")

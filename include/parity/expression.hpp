@@ -46,6 +46,12 @@ public:
     int add(const std::string& expression, const std::string& context);
 
     double eval(int id);
+    /// Evaluate for a block of B samples: variable v of sample b is block_vars[v * B + b].
+    /// Arithmetic runs over the whole block; what cannot (if-then-else) runs sample by sample
+    /// through the scalar variables, which it leaves changed.
+    void eval_block(int id, const double* block_vars, std::size_t B, double* out);
+    /// Whether eval_block runs the expression over the block (not sample by sample).
+    bool vectorised(int id) const;
     double* variables() { return values_.data(); }
     std::size_t size() const;
 
