@@ -10,4 +10,6 @@ void bind_cohort(pybind11::module_& m);
 void bind_cea(pybind11::module_& m);
 void bind_csv_io(pybind11::module_& m);
 void bind_psa(pybind11::module_& m);
+void bind_voi(pybind11::module_& m);
+void bind_dsa(pybind11::module_& m);
 }  // namespace parity

@@ -11,4 +11,6 @@ PYBIND11_MODULE(_core, m) {
     parity::bind_cea(m);
     parity::bind_csv_io(m);
     parity::bind_psa(m);
+    parity::bind_voi(m);
+    parity::bind_dsa(m);
 }

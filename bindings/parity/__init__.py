@@ -6,11 +6,19 @@ Build a model in Python with :class:`Model`, or load a model folder of CSV files
 
 from ._core import InputError, ModelError, ParityError
 from .cea import icer_table, net_benefit_table
+from . import dsa, plots
 from .model import Model, load
+from .psa import PsaResults, run_psa
 from .results import Results
+from .uncertainty import UncertaintyAnalysis
 
 __all__ = [
     "InputError",
+    "PsaResults",
+    "UncertaintyAnalysis",
+    "dsa",
+    "plots",
+    "run_psa",
     "Model",
     "ModelError",
     "ParityError",

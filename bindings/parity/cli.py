@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from . import _core
+from .cli_uncertainty import add_commands as add_uncertainty_commands
 from .model import Model
 from .results import Results
 
@@ -157,6 +158,16 @@ def _run(args: argparse.Namespace) -> int:
     return _each_folder(args, run_one)
 
 
+def _analyse_each_folder(args: argparse.Namespace, analysis: Callable[..., list[Path]]) -> int:
+    """Run an analysis writing files into OUT/<model folder name>/ for every model folder."""
+
+    def one(folder: Path) -> None:
+        written = analysis(args, folder, output_folder(args.out, folder))
+        print(f"  wrote {len(written)} files to {written[0].parent}{os.sep}\n")
+
+    return _each_folder(args, one)
+
+
 def _check(args: argparse.Namespace) -> int:
     def check_one(folder: Path) -> None:
         model = Model.from_folder(folder)
@@ -213,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("models", nargs="+", help="model folders, or a folder of them (params/)")
     check.set_defaults(func=_check)
+
+    add_uncertainty_commands(sub, _analyse_each_folder)
     return parser
 
 

@@ -20,13 +20,16 @@ from __future__ import annotations
 import math
 import os
 import sys
-from typing import Any, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
 from .results import Results
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .psa import PsaResults
 
 Value = Union[str, float, int]
 StrategySelector = Union[str, Sequence[str]]
@@ -556,6 +559,47 @@ class Model:
         if self._compiled is None:
             self._compiled = _core.CompiledModel(self.spec)
         return self._compiled
+
+    def psa(
+        self,
+        n: int = 1000,
+        seed: int = 1,
+        *,
+        threads: int | None = None,
+        progress: bool | None = None,
+        client: Any = None,
+        chunk_size: int = 2000,
+    ) -> "PsaResults":
+        """Probabilistic sensitivity analysis: every parameter with a distribution varies.
+
+        Parameters
+        ----------
+        n
+            Number of samples.
+        seed
+            Seed of the counter-based random streams: the same seed gives bit-identical
+            results on any number of threads, in chunks, or over a Dask cluster.
+        threads
+            Worker threads (default: every core).
+        progress
+            Show a tqdm progress bar (default: for 20,000 samples or more, if tqdm is
+            installed). Ctrl-C stops the run and raises KeyboardInterrupt.
+        client
+            A ``dask.distributed.Client`` to spread the samples over its workers.
+        chunk_size
+            Samples per Dask task.
+
+        Returns
+        -------
+        PsaResults
+            Sampled parameters, outcomes per sample and strategy, and the CEAC, CEAF,
+            expected loss, EVPI and EVPPI analyses.
+        """
+        from .psa import run_psa
+
+        return run_psa(
+            self, n, seed, threads=threads, progress=progress, client=client, chunk_size=chunk_size
+        )
 
     def run(
         self,
