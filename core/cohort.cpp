@@ -50,6 +50,7 @@ struct Evaluator::Impl {
 
     std::vector<double> bvars;       // variables x B: parameters, time variables, cycle_length
     std::vector<double> scratch;
+    std::vector<double> row_sum;
     std::vector<double> expr_vals;   // n_exprs x B
 
     struct Work {
@@ -86,8 +87,10 @@ struct Evaluator::Impl {
     /// the cohort loop skips the structural zeros of the matrix.
     struct Move {
         std::size_t from, to_state, dest;  // expanded source, compact destination, expanded dest
+        bool first_into_dest;
     };
     std::vector<std::vector<Move>> moves;
+    std::vector<std::vector<std::size_t>> unreached;  // per strategy: destinations of no move
 
     void plan_moves() {
         moves.resize(prog.strategies.size());
@@ -101,9 +104,22 @@ struct Evaluator::Impl {
                                : prog.first_expanded[i] +
                                      std::min(prog.expanded_pos[e] + 1, prog.tunnel_length[i] - 1);
                     moves[s].push_back({e, static_cast<std::size_t>(j),
-                                        static_cast<std::size_t>(dest)});
+                                        static_cast<std::size_t>(dest), false});
                 }
             }
+        unreached.resize(prog.strategies.size());
+        for (std::size_t s = 0; s < moves.size(); ++s) {
+            auto& mv = moves[s];
+            std::stable_sort(mv.begin(), mv.end(),
+                             [](const Move& a, const Move& b) { return a.dest < b.dest; });
+            std::vector<char> reached(E(), 0);
+            for (std::size_t k = 0; k < mv.size(); ++k) {
+                mv[k].first_into_dest = k == 0 || mv[k - 1].dest != mv[k].dest;
+                reached[mv[k].dest] = 1;
+            }
+            for (std::size_t d = 0; d < E(); ++d)
+                if (!reached[d]) unreached[s].push_back(d);
+        }
     }
 
     std::size_t S() const { return prog.state_names.size(); }
@@ -284,14 +300,49 @@ struct Evaluator::Impl {
         }
     }
 
+    /// Check every sample's row and fill in its complement. The common case, all rows valid,
+    /// runs as whole-block loops; only a failure goes back sample by sample to say which.
     void check_row(std::size_t s, std::size_t e, double* Pe, int t) {
+        const auto& row = prog.strategies[s].rows[prog.expanded_state[e]];
+        row_sum.assign(B, 0.0);
+        int complement = -1;
+        bool in_range = true;
+        for (const auto& entry : row.entries) {
+            if (entry.expr < 0) {
+                complement = entry.to;
+                continue;
+            }
+            const double* p = Pe + entry.to * B;
+            bool ok = true;
+            for (std::size_t b = 0; b < B; ++b) {
+                ok &= (p[b] >= 0.0) & (p[b] <= 1.0);
+                row_sum[b] += p[b];
+            }
+            in_range &= ok;
+        }
+        bool sums_ok = true;
+        if (complement >= 0) {
+            double* c = Pe + static_cast<std::size_t>(complement) * B;
+            for (std::size_t b = 0; b < B; ++b) {
+                const double rest = 1.0 - row_sum[b];
+                sums_ok &= rest >= -kRowTolerance;
+                c[b] = rest > 0.0 ? rest : 0.0;
+            }
+        } else {
+            for (std::size_t b = 0; b < B; ++b)
+                sums_ok &= std::abs(row_sum[b] - 1.0) <= kRowTolerance;
+        }
+        if (!in_range || !sums_ok) explain_bad_row(s, e, Pe, t);
+    }
+
+    [[noreturn]] void explain_bad_row(std::size_t s, std::size_t e, const double* Pe, int t) {
         const auto& row = prog.strategies[s].rows[prog.expanded_state[e]];
         for (std::size_t b = 0; b < B; ++b) {
             double sum = 0.0;
-            int complement = -1;
+            bool has_complement = false;
             for (const auto& entry : row.entries) {
                 if (entry.expr < 0) {
-                    complement = entry.to;
+                    has_complement = true;
                     continue;
                 }
                 const double p = Pe[entry.to * B + b];
@@ -304,22 +355,19 @@ struct Evaluator::Impl {
                             "parameters (a rate needs rate_to_prob())");
                 sum += p;
             }
-            if (complement >= 0) {
-                const double c = 1.0 - sum;
-                if (c < -kRowTolerance)
-                    bad_row(s, e, b, t,
-                            "the complement (C) is " + value_text(c) + " (" +
-                                row.complement_context + "): the other transitions sum to " +
-                                value_text(sum),
-                            "The probabilities out of a state may not add up to more than 1");
-                Pe[complement * B + b] = std::max(c, 0.0);
-            } else if (std::abs(sum - 1.0) > kRowTolerance) {
+            if (has_complement && 1.0 - sum < -kRowTolerance)
+                bad_row(s, e, b, t,
+                        "the complement (C) is " + value_text(1.0 - sum) + " (" +
+                            row.complement_context + "): the other transitions sum to " +
+                            value_text(sum),
+                        "The probabilities out of a state may not add up to more than 1");
+            if (!has_complement && std::abs(sum - 1.0) > kRowTolerance)
                 bad_row(s, e, b, t,
                         "the transition probabilities sum to " + value_text(sum) + ", not 1",
                         "Make the row sum to 1, or write C for one transition to take the "
                         "complement");
-            }
         }
+        throw ModelError("internal error: a transition row failed its check but no sample did");
     }
 
     void build_rows(std::size_t s, int t, int min_level) {
@@ -416,10 +464,18 @@ struct Evaluator::Impl {
             w.m.swap(w.next);
             return;
         }
-        std::fill(w.next.begin(), w.next.end(), 0.0);
-        for (const auto& mv : moves[s])
-            kernels::add_product(&w.next[mv.dest * B], &w.m[mv.from * B],
-                                 &w.P[(mv.from * S() + mv.to_state) * B], B);
+        // Moves are grouped by destination: the first into each destination sets it, the
+        // rest add, so `next` needs no clearing; destinations nothing reaches are cleared.
+        for (std::size_t d : unreached[s]) std::fill(&w.next[d * B], &w.next[(d + 1) * B], 0.0);
+        for (const auto& mv : moves[s]) {
+            double* out = &w.next[mv.dest * B];
+            const double* m = &w.m[mv.from * B];
+            const double* p = &w.P[(mv.from * S() + mv.to_state) * B];
+            if (mv.first_into_dest)
+                kernels::set_product(out, m, p, B);
+            else
+                kernels::add_product(out, m, p, B);
+        }
         w.m.swap(w.next);
     }
 

@@ -12,6 +12,10 @@ PARITY_CLONES void add_product_wide(double* out, const double* a, const double* 
     for (std::size_t b = 0; b < n; ++b) out[b] += a[b] * x[b];
 }
 
+PARITY_CLONES void set_product_wide(double* out, const double* a, const double* x, std::size_t n) {
+    for (std::size_t b = 0; b < n; ++b) out[b] = a[b] * x[b];
+}
+
 PARITY_CLONES void add_triple_product_wide(double* out, const double* a, const double* x,
                                       const double* y, std::size_t n) {
     for (std::size_t b = 0; b < n; ++b) out[b] += a[b] * x[b] * y[b];

@@ -9,6 +9,7 @@
 namespace parity::kernels {
 
 void add_product_wide(double* out, const double* a, const double* x, std::size_t n);
+void set_product_wide(double* out, const double* a, const double* x, std::size_t n);
 void add_triple_product_wide(double* out, const double* a, const double* x, const double* y,
                              std::size_t n);
 void add_scaled_product_wide(double* out, double scale, const double* a, const double* x,
@@ -21,6 +22,14 @@ inline void add_product(double* out, const double* a, const double* x, std::size
         out[0] += a[0] * x[0];
     else
         add_product_wide(out, a, x, n);
+}
+
+/// out[b] = a[b] * x[b]
+inline void set_product(double* out, const double* a, const double* x, std::size_t n) {
+    if (n == 1)
+        out[0] = a[0] * x[0];
+    else
+        set_product_wide(out, a, x, n);
 }
 
 /// out[b] += a[b] * x[b] * y[b]

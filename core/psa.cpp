@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -45,19 +46,35 @@ namespace {
 /// Shared state of the workers of one run.
 struct Run {
     Run(const CompiledModel& m, const ParameterSampler& s, const PsaOptions& o, PsaOutcomes& r,
-        std::size_t samples_per_chunk)
-        : model(m), sampler(s), options(o), out(r), chunk(samples_per_chunk) {}
+        std::size_t samples_per_block, std::size_t blocks_per_chunk)
+        : model(m),
+          sampler(s),
+          options(o),
+          out(r),
+          block(samples_per_block),
+          chunk(samples_per_block * blocks_per_chunk) {}
 
     const CompiledModel& model;
     const ParameterSampler& sampler;
     const PsaOptions& options;
     PsaOutcomes& out;
-    std::size_t chunk;
+    std::size_t block;  // samples the evaluator runs side by side
+    std::size_t chunk;  // samples a worker takes at a time
     std::atomic<std::uint64_t> next{0};
     std::atomic<std::uint64_t> done{0};
     std::atomic<bool> stop{false};
     std::mutex error_mutex;
     std::exception_ptr error;
+    // Wakes the calling thread as soon as the last worker is done, not at its next report.
+    std::mutex wake_mutex;
+    std::condition_variable wake;
+    unsigned running = 0;
+
+    void worker_finished() {
+        std::lock_guard<std::mutex> lock(wake_mutex);
+        --running;
+        wake.notify_all();
+    }
 
     void fail(std::exception_ptr e) {
         std::lock_guard<std::mutex> lock(error_mutex);
@@ -80,7 +97,11 @@ struct Run {
                     static_cast<std::size_t>(std::min<std::uint64_t>(chunk, options.n_samples - start));
                 const std::uint64_t first = options.first_sample + start;
                 sampler.sample(first, count, values.data());
-                ev.run_block(values.data(), count, &out.values[start * ns * no], first);
+                for (std::size_t b = 0; b < count; b += block) {
+                    const std::size_t size = std::min(block, count - b);
+                    ev.run_block(&values[b * np], size, &out.values[(start + b) * ns * no],
+                                 first + b);
+                }
                 for (std::size_t b = 0; b < count; ++b)
                     for (std::size_t k = 0; k < sampled.size(); ++k)
                         out.parameter_values[(start + b) * sampled.size() + k] =
@@ -90,6 +111,7 @@ struct Run {
         } catch (...) {
             fail(std::current_exception());
         }
+        worker_finished();
     }
 };
 
@@ -117,12 +139,13 @@ PsaOutcomes run_psa(const CompiledModel& model, const PsaOptions& options) {
     out.values.assign(options.n_samples * out.strategies.size() * out.outcomes.size(), 0.0);
 
     const std::size_t block = Evaluator(model).preferred_block_size();
-    Run run(model, *sampler, options, out, block * 4);
+    Run run(model, *sampler, options, out, block, 4);
     unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
     threads = std::max(1u, std::min<unsigned>(
                                threads, static_cast<unsigned>((options.n_samples + run.chunk - 1) /
                                                               run.chunk)));
     std::vector<std::thread> workers;
+    run.running = threads;
     for (unsigned i = 0; i < threads; ++i) workers.emplace_back([&run] { run.work(); });
 
     // The calling thread reports progress and relays a request to stop.
@@ -138,8 +161,8 @@ PsaOutcomes run_psa(const CompiledModel& model, const PsaOptions& options) {
             if (!keep_going) run.stop = true;
         }
         if (finished || run.stop) break;
-        for (int i = 0; i < 10 && run.done < options.n_samples && !run.stop; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::unique_lock<std::mutex> lock(run.wake_mutex);
+        run.wake.wait_for(lock, std::chrono::milliseconds(50), [&run] { return run.running == 0; });
     }
     for (auto& w : workers) w.join();
     if (run.error) std::rethrow_exception(run.error);
