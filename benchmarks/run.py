@@ -1,12 +1,16 @@
-"""Speed of parity's deterministic runs, printed as figures (never asserted in tests).
+"""Speed of parity, printed as figures (never asserted in tests).
 
-Usage: .venv/bin/python benchmarks/run.py
+Usage: .venv/bin/python benchmarks/run.py [--quick]
 
 Times, on this machine:
-- Sick-Sicker (4 strategies, 75 cycles) and its age-dependent version: one run in C++ alone
-  (benchmarks/bench_cohort.cpp, built here with CMake) and one run called from Python;
-- model B with 100 states, 100 cycles and 2 strategies;
-- a plain vectorised NumPy Sick-Sicker, as the issue's comparison point.
+- deterministic runs: Sick-Sicker (4 strategies, 75 cycles) and its age-dependent version, in
+  C++ alone (benchmarks/bench_cohort.cpp, built here with CMake) and called from Python; model B
+  with 10, 30 and 100 states (../shared/benchmarks/model_b/);
+- probabilistic sensitivity analyses, sampling included: Sick-Sicker and age-dependent
+  Sick-Sicker with 10,000 samples on 1 and 2 threads, model B with 100 states and Dirichlet rows
+  (10,000 samples), a 2-state 100-cycle model with 100,000 samples on one thread, and a plain
+  vectorised NumPy Sick-Sicker PSA run beside parity's.
+Run it on an otherwise idle machine: other processes on the 2 cores distort every figure.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import parity
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import model_b  # noqa: E402
+import numpy_sick_sicker  # noqa: E402
 
 
 def median_seconds(fn, min_time: float = 0.2) -> float:
@@ -88,6 +93,63 @@ def numpy_sick_sicker() -> tuple[float, float]:
     return out[0], out[1]
 
 
+def best_of(fn, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def two_state_model() -> parity.Model:
+    """2 states, 2 strategies, 100 annual cycles, four uncertain parameters."""
+    m = parity.Model("two_state", n_cycles=100, correction="half_cycle")
+    m.states("Alive", parity.Model.dead("Dead"))
+    m.strategies("Usual care", "New")
+    m.parameter("p_die", 0.05, distribution="beta", distribution_parameters="alpha=50; beta=950")
+    m.parameter("hr_new", 0.8, distribution="lognormal", distribution_parameters="meanlog=-0.2231; sdlog=0.1")
+    m.parameter("c_new", 1000, distribution="gamma", distribution_parameters="shape=100; scale=10")
+    m.parameter("u_alive", 0.8, distribution="beta", distribution_parameters="alpha=80; beta=20")
+    m.transition("Alive", "Dead", "p_die")
+    m.transition("Alive", "Dead", "apply_hr(p_die, hr_new)", strategy="New")
+    m.transition("Alive", "Alive", "C")
+    m.transition("Dead", "Dead", 1)
+    m.reward("Alive", utility="u_alive")
+    m.reward("Alive", treatment="c_new", strategy="New")
+    m.initial(Alive=1)
+    return m
+
+
+def psa_benchmarks(quick: bool) -> None:
+    n = 2_000 if quick else 10_000
+    print(f"\nPSA, sampling included (best of 3), {n:,} samples:")
+    for name in ("sick_sicker", "sick_sicker_age"):
+        compiled = parity.load(ROOT / "params" / name).compile()
+        one = best_of(lambda: parity._core.run_psa(compiled, n, 1, 0, 1))
+        two = best_of(lambda: parity._core.run_psa(compiled, n, 1, 0, 2))
+        print(f"  {name}: {one * 1e3:.1f} ms on 1 thread, {two * 1e3:.1f} ms on 2 threads "
+              f"(2 threads {one / two:.2f}x faster)")
+    sick_sicker = parity.load(ROOT / "params" / "sick_sicker")
+    full = best_of(lambda: sick_sicker.psa(n, 1))
+    print(f"  sick_sicker through Model.psa() with its DataFrames: {full * 1e3:.1f} ms")
+    t_numpy = best_of(lambda: numpy_sick_sicker.psa(n, 1))
+    compiled = sick_sicker.compile()
+    t_parity = best_of(lambda: parity._core.run_psa(compiled, n, 1, 0, 2))
+    print(f"  plain vectorised NumPy Sick-Sicker PSA: {t_numpy * 1e3:.1f} ms; parity "
+          f"{t_parity * 1e3:.1f} ms: {t_numpy / t_parity:.1f}x faster")
+
+    mb = model_b.build(100, uncertain=True).compile()
+    samples_b = 1_000 if quick else 10_000
+    t = best_of(lambda: parity._core.run_psa(mb, samples_b, 1, 0, 2, None, False), 1)
+    print(f"  model B, 100 states with Dirichlet rows, {samples_b:,} samples, 2 threads, parameter "
+          f"samples not kept: {t:.2f} s")
+    two_state = two_state_model().compile()
+    samples_2 = 20_000 if quick else 100_000
+    t = best_of(lambda: parity._core.run_psa(two_state, samples_2, 1, 0, 1))
+    print(f"  2-state, 100-cycle, 2-strategy model, {samples_2:,} samples, 1 thread: {t * 1e3:.1f} ms")
+
+
 def main() -> None:
     print(f"parity {parity.__version__}, Python {sys.version.split()[0]}, NumPy {np.__version__}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,3 +186,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    psa_benchmarks("--quick" in sys.argv)

@@ -42,9 +42,12 @@ void bind_psa(py::module_& m) {
         .def_readonly("complete", &PsaOutcomes::complete)
         .def_property_readonly("parameter_values",
                                [](const PsaOutcomes& o) {
+                                   const auto kept = o.parameter_values.empty()
+                                                         ? 0
+                                                         : static_cast<py::ssize_t>(
+                                                               o.parameters.size());
                                    return as_array(o.parameter_values,
-                                                   {static_cast<py::ssize_t>(o.n_samples),
-                                                    static_cast<py::ssize_t>(o.parameters.size())});
+                                                   {static_cast<py::ssize_t>(o.n_samples), kept});
                                })
         .def_property_readonly("values", [](const PsaOutcomes& o) {
             return as_array(o.values, {static_cast<py::ssize_t>(o.n_samples),
@@ -55,18 +58,21 @@ void bind_psa(py::module_& m) {
     m.def(
         "run_psa",
         [](const CompiledModel& model, std::uint64_t n_samples, std::uint64_t seed,
-           std::uint64_t first_sample, unsigned threads, py::object progress) {
+           std::uint64_t first_sample, unsigned threads, py::object progress,
+           bool keep_parameters) {
             PsaOptions options;
             options.n_samples = n_samples;
             options.seed = seed;
             options.first_sample = first_sample;
             options.threads = threads;
+            options.keep_parameters = keep_parameters;
             options.progress = python_progress(std::move(progress));
             py::gil_scoped_release release;
             return run_psa(model, options);
         },
         py::arg("model"), py::arg("n_samples"), py::arg("seed"), py::arg("first_sample") = 0,
-        py::arg("threads") = 0, py::arg("progress") = py::none());
+        py::arg("threads") = 0, py::arg("progress") = py::none(),
+        py::arg("keep_parameters") = true);
 }
 
 }  // namespace parity

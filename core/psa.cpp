@@ -102,10 +102,11 @@ struct Run {
                     ev.run_block(&values[b * np], size, &out.values[(start + b) * ns * no],
                                  first + b);
                 }
-                for (std::size_t b = 0; b < count; ++b)
-                    for (std::size_t k = 0; k < sampled.size(); ++k)
-                        out.parameter_values[(start + b) * sampled.size() + k] =
-                            values[b * np + sampled[k]];
+                if (options.keep_parameters)
+                    for (std::size_t b = 0; b < count; ++b)
+                        for (std::size_t k = 0; k < sampled.size(); ++k)
+                            out.parameter_values[(start + b) * sampled.size() + k] =
+                                values[b * np + sampled[k]];
                 done += count;
             }
         } catch (...) {
@@ -135,7 +136,8 @@ PsaOutcomes run_psa(const CompiledModel& model, const PsaOptions& options) {
     out.seed = options.seed;
     out.first_sample = options.first_sample;
     out.n_samples = options.n_samples;
-    out.parameter_values.assign(options.n_samples * out.parameters.size(), 0.0);
+    if (options.keep_parameters)
+        out.parameter_values.assign(options.n_samples * out.parameters.size(), 0.0);
     out.values.assign(options.n_samples * out.strategies.size() * out.outcomes.size(), 0.0);
 
     const std::size_t block = Evaluator(model).preferred_block_size();

@@ -117,9 +117,16 @@ def tornado(
                 "basis": b.basis,
             }
             for b in bars
-        ]
+        ],
+        columns=[
+            "parameter", "low", "high", "base_value", "outcome_low", "outcome_high",
+            "base_outcome", "swing", "basis",
+        ],
     )
     table.attrs["outcome"] = what.describe()
+    table.attrs["measure"] = what.measure
+    table.attrs["currency"] = model.spec.settings.currency
+    table.attrs["price_year"] = model.spec.settings.price_year
     return table
 
 

@@ -569,6 +569,7 @@ class Model:
         progress: bool | None = None,
         client: Any = None,
         chunk_size: int = 2000,
+        keep_parameters: bool = True,
     ) -> "PsaResults":
         """Probabilistic sensitivity analysis: every parameter with a distribution varies.
 
@@ -588,6 +589,9 @@ class Model:
             A ``dask.distributed.Client`` to spread the samples over its workers.
         chunk_size
             Samples per Dask task.
+        keep_parameters
+            Keep every sample's parameter values (needed for EVPPI); False keeps outcomes
+            only, for models with thousands of varying parameters.
 
         Returns
         -------
@@ -598,7 +602,8 @@ class Model:
         from .psa import run_psa
 
         return run_psa(
-            self, n, seed, threads=threads, progress=progress, client=client, chunk_size=chunk_size
+            self, n, seed, threads=threads, progress=progress, client=client,
+            chunk_size=chunk_size, keep_parameters=keep_parameters,
         )
 
     def run(

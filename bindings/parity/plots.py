@@ -51,7 +51,7 @@ def ce_plane(
     ax = _axes(ax)
     data = psa.ce_plane(reference)
     for name, group in data.groupby("strategy", sort=False):
-        shown = group.iloc[:: max(1, len(group) // max_points)]
+        shown = group.iloc[:: max(1, -(-len(group) // max(1, int(max_points))))]  # at most max_points
         points = ax.scatter(shown["incremental_qalys"], shown["incremental_cost"], s=4, alpha=0.3, label=name)
         ax.scatter(
             group["incremental_qalys"].mean(), group["incremental_cost"].mean(), s=60, marker="D",
@@ -140,9 +140,21 @@ def evppi(table: pd.DataFrame, ax: "Axes | None" = None, currency: str = "GBP", 
     return ax
 
 
-def tornado(table: pd.DataFrame, ax: "Axes | None" = None, max_bars: int = 15) -> "Axes":
+#: DSA measures in money (the others are QALYs or life-years).
+_MONEY_MEASURES = ("net_monetary_benefit", "incremental_net_monetary_benefit", "cost", "icer")
+
+
+def tornado(
+    table: pd.DataFrame,
+    ax: "Axes | None" = None,
+    max_bars: int = 15,
+    currency: str | None = None,
+    price_year: str | None = None,
+) -> "Axes":
     """Tornado diagram from :func:`parity.dsa.tornado`: for each parameter, the outcome at its
-    low and high value around the base case, largest swing at the top."""
+    low and high value around the base case, largest swing at the top. A monetary outcome's
+    axis shows the currency and price year (default: those :func:`parity.dsa.tornado` records
+    in ``table.attrs``)."""
     ax = _axes(ax)
     data = table.head(max_bars).iloc[::-1]
     base = float(data["base_outcome"].iloc[0]) if len(data) else 0.0
@@ -152,7 +164,12 @@ def tornado(table: pd.DataFrame, ax: "Axes | None" = None, max_bars: int = 15) -
     labels = [f"{p} ({lo:.3g} to {hi:.3g})" for p, lo, hi in zip(data["parameter"], data["low"], data["high"])]
     ax.set_yticks(y, labels)
     ax.axvline(base, color="black", linewidth=1)
-    ax.set_xlabel(table.attrs.get("outcome", "Outcome"))
+    label = table.attrs.get("outcome", "Outcome")
+    currency = currency if currency is not None else table.attrs.get("currency")
+    price_year = price_year if price_year is not None else table.attrs.get("price_year", "")
+    if currency and table.attrs.get("measure", "incremental_net_monetary_benefit") in _MONEY_MEASURES:
+        label += f" ({_money(currency, price_year or '')})"
+    ax.set_xlabel(label)
     ax.set_title("One-way sensitivity analysis")
     ax.legend()
     return ax

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
@@ -68,10 +69,42 @@ def model_from_payload(payload: Mapping[str, bytes]) -> "Model":
         return Model.from_folder(target)
 
 
-def _run_chunk(payload: Mapping[str, bytes], first: int, n: int, seed: int) -> _core.PsaOutcomes:
+@dataclass(frozen=True)
+class PsaChunk:
+    """The fields of a :class:`parity._core.PsaOutcomes` as plain Python data, which (unlike the
+    C++ object) can be pickled to travel back from a Dask worker."""
+
+    strategies: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    parameters: tuple[str, ...]
+    seed: int
+    first_sample: int
+    n_samples: int
+    parameter_values: np.ndarray
+    values: np.ndarray
+    complete: bool
+
+    @classmethod
+    def of(cls, out: _core.PsaOutcomes) -> "PsaChunk":
+        return cls(
+            tuple(out.strategies),
+            tuple(out.outcomes),
+            tuple(out.parameters),
+            int(out.seed),
+            int(out.first_sample),
+            int(out.n_samples),
+            np.asarray(out.parameter_values),
+            np.asarray(out.values),
+            bool(out.complete),
+        )
+
+
+def _run_chunk(
+    payload: Mapping[str, bytes], first: int, n: int, seed: int, keep_parameters: bool = True
+) -> PsaChunk:
     """One Dask task: a chunk of samples [first, first + n) of the whole PSA."""
     model = model_from_payload(payload)
-    return _core.run_psa(model.compile(), n, seed, first, 0)
+    return PsaChunk.of(_core.run_psa(model.compile(), n, seed, first, 0, None, keep_parameters))
 
 
 def run_psa(
@@ -83,6 +116,7 @@ def run_psa(
     progress: bool | None = None,
     client: Any = None,
     chunk_size: int = DEFAULT_CHUNK,
+    keep_parameters: bool = True,
 ) -> "PsaResults":
     """Run a probabilistic sensitivity analysis of ``model``.
 
@@ -105,6 +139,9 @@ def run_psa(
         spread over its workers; the result is exactly the local one.
     chunk_size
         Samples per Dask task.
+    keep_parameters
+        Keep every sample's parameter values (needed for EVPPI). A model with thousands of
+        varying parameters (Dirichlet transition rows) can set False to keep only outcomes.
 
     Returns
     -------
@@ -112,20 +149,36 @@ def run_psa(
     """
     if int(n) < 1:
         raise _core.ModelError(f"a PSA needs at least one sample (n was {n})")
+    if int(seed) < 0:
+        raise _core.ModelError(f"the seed must be a whole number >= 0 (it was {seed})")
+    if threads is not None and int(threads) < 0:
+        raise _core.ModelError(f"threads must be >= 1, or 0 or None for every core (it was {threads})")
     compiled = model.compile()
     if client is None:
         callback, close = _progress_bar(int(n), progress)
         try:
-            out = _core.run_psa(compiled, int(n), int(seed), 0, int(threads or 0), callback)
+            out = _core.run_psa(
+                compiled, int(n), int(seed), 0, int(threads or 0), callback, bool(keep_parameters)
+            )
         finally:
             close()
         return PsaResults.from_outcomes([out], model)
-    if chunk_size < 1:
-        raise _core.ModelError("chunk_size must be at least 1")
-    payload = client.scatter(model_payload(model), broadcast=True)
+    if int(chunk_size) < 1:
+        raise _core.ModelError(f"chunk_size must be at least 1 (it was {chunk_size})")
+    # One sample here first, so that a model the PSA cannot run (no distributions, a bad
+    # distribution) fails at once with its own message instead of on every worker.
+    _core.run_psa(compiled, 1, int(seed), 0, 1)
+    # Scatter the payload as one object: scattering the dict itself would make each file a
+    # cluster key named after the file ("parameters.csv"), shared by every model sent to the
+    # cluster, so a second model could run on the first model's files.
+    [payload] = client.scatter([model_payload(model)], broadcast=True, hash=True)
     starts = list(range(0, int(n), int(chunk_size)))
     sizes = [min(int(chunk_size), int(n) - s) for s in starts]
-    futures = client.map(_run_chunk, [payload] * len(starts), starts, sizes, [int(seed)] * len(starts), pure=False)
+    count = len(starts)
+    futures = client.map(
+        _run_chunk, [payload] * count, starts, sizes, [int(seed)] * count,
+        [bool(keep_parameters)] * count, pure=False,
+    )
     return PsaResults.from_outcomes(client.gather(futures), model)
 
 
@@ -171,16 +224,28 @@ class PsaResults(UncertaintyAnalysis):
         )
 
     @classmethod
-    def from_outcomes(cls, chunks: Sequence[_core.PsaOutcomes], model: "Model") -> "PsaResults":
-        """Join chunks (in sample order) returned by the C++ core."""
+    def from_outcomes(
+        cls, chunks: Sequence["_core.PsaOutcomes | PsaChunk"], model: "Model"
+    ) -> "PsaResults":
+        """Join chunks (in sample order) returned by the C++ core (or as :class:`PsaChunk`)."""
         chunks = sorted(chunks, key=lambda c: c.first_sample)
+        if not chunks:
+            raise _core.ModelError("no PSA chunks to join")
+        if not all(c.complete for c in chunks):
+            raise _core.ModelError(
+                "the PSA was stopped before every sample was run; its outcomes are incomplete"
+            )
         first = chunks[0]
         parameters = np.concatenate([c.parameter_values for c in chunks], axis=0)
         values = np.concatenate([c.values for c in chunks], axis=0)
         index = pd.RangeIndex(first.first_sample, first.first_sample + len(parameters), name="sample")
         settings = model.spec.settings
         return cls(
-            pd.DataFrame(parameters, columns=list(first.parameters), index=index),
+            pd.DataFrame(
+                parameters,
+                columns=list(first.parameters) if parameters.shape[1] else [],
+                index=index,
+            ),
             values,
             list(first.strategies),
             list(first.outcomes),

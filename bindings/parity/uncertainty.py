@@ -17,7 +17,23 @@ ParameterGroups = Union[Sequence[str], Mapping[str, Sequence[str]]]
 
 def default_wtp_grid(maximum: float = 100_000.0, step: float = 1_000.0) -> np.ndarray:
     """Willingness-to-pay values 0, step, ..., maximum."""
+    maximum, step = float(maximum), float(step)
+    if not (np.isfinite(maximum) and maximum >= 0):
+        raise _core.ModelError(f"the largest willingness to pay must be finite and >= 0 (it was {maximum:g})")
+    if not (np.isfinite(step) and step > 0):
+        raise _core.ModelError(f"the willingness-to-pay step must be finite and > 0 (it was {step:g})")
     return np.arange(0.0, maximum + step / 2, step)
+
+
+def _unknown(names: Sequence[str], known: Sequence[str], what: str) -> str:
+    """``'x' (did you mean 'y'?)`` for each unknown name."""
+    import difflib
+
+    parts = []
+    for name in names:
+        close = difflib.get_close_matches(name, known, n=1)
+        parts.append(f"'{name}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    return f"{what}: {', '.join(parts)}"
 
 
 def _as_grid(wtp: float | Iterable[float] | None, fallback: Iterable[float]) -> np.ndarray:
@@ -96,7 +112,12 @@ class UncertaintyAnalysis:
     def ce_plane(self, reference: str | None = None) -> pd.DataFrame:
         """Incremental costs and QALYs of each strategy against ``reference`` (default: the
         first strategy), one row per sample and strategy."""
-        ref = self.strategies.index(reference) if reference else 0
+        if reference is not None and reference not in self.strategies:
+            raise _core.ModelError(
+                _unknown([reference], self.strategies, "unknown reference strategy")
+                + f". Strategies are: {', '.join(self.strategies)}"
+            )
+        ref = self.strategies.index(reference) if reference is not None else 0
         frames = []
         for k, name in enumerate(self.strategies):
             if k == ref:
@@ -188,18 +209,41 @@ class UncertaintyAnalysis:
             ``automatic`` (penalised spline for one parameter, tensor-product spline for 2-4,
             Gaussian process for more), ``spline``, ``gam_tensor`` or ``gaussian_process``.
         """
-        w = float(self.wtp[0] if wtp is None else wtp)
-        groups = dict(parameters) if isinstance(parameters, Mapping) else {p: [p] for p in parameters}
+        w = float(_as_grid(self.wtp[0] if wtp is None else wtp, [])[0])
+        if isinstance(parameters, str):
+            parameters = [parameters]
+        groups = (
+            {label: [names] if isinstance(names, str) else list(names) for label, names in parameters.items()}
+            if isinstance(parameters, Mapping)
+            else {p: [p] for p in parameters}
+        )
         known = list(self.parameters.columns)
+        if not known:
+            raise _core.ModelError(
+                "EVPPI needs the sampled parameter values, and this PSA did not keep them: run "
+                "it with keep_parameters=True"
+            )
         values = np.ascontiguousarray(self.parameters.to_numpy(dtype=float))
         nmb = np.ascontiguousarray(self.net_monetary_benefit(w))
         total = _core.evpi(nmb)
         rows = []
         for label, names in groups.items():
+            if not names:
+                raise _core.ModelError(f"EVPPI: the group '{label}' has no parameters")
             missing = [n for n in names if n not in known]
             if missing:
                 raise _core.ModelError(
-                    f"EVPPI: {', '.join(missing)} did not vary in this PSA. Parameters that vary: {', '.join(known)}"
+                    _unknown(missing, known, "EVPPI: no sampled parameter")
+                    + f". Parameters that vary in this PSA: {', '.join(known)}"
+                )
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise _core.ModelError(f"EVPPI: the group '{label}' lists {', '.join(twice)} more than once")
+            constant = [n for n in names if np.ptp(values[:, known.index(n)]) == 0]
+            if constant:
+                raise _core.ModelError(
+                    f"EVPPI: {', '.join(constant)} has the same value in every sample, so it cannot "
+                    "be a regression input (its EVPPI is 0). Leave it out"
                 )
             result = _core.evppi(nmb, values, [known.index(n) for n in names], method)
             rows.append(

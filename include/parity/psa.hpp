@@ -24,6 +24,10 @@ struct PsaOptions {
     std::uint64_t first_sample = 0;
     /// Worker threads; 0 uses every core.
     unsigned threads = 0;
+    /// Keep the sampled value of every varying parameter (needed for EVPPI). A model whose
+    /// transition rows are Dirichlet cells can vary thousands of parameters: set false to keep
+    /// only the outcomes, so memory grows with samples x strategies x outcomes alone.
+    bool keep_parameters = true;
     /// Called on the calling thread about every 50 ms, and once at the end, with the samples
     /// done so far; returning false stops the run (the result is then marked incomplete).
     std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
@@ -38,7 +42,7 @@ struct PsaOutcomes {
     std::uint64_t seed = 0;
     std::uint64_t first_sample = 0;
     std::uint64_t n_samples = 0;
-    /// n_samples x parameters: the values each sample used.
+    /// n_samples x parameters: the values each sample used (empty unless keep_parameters).
     std::vector<double> parameter_values;
     /// n_samples x strategies x outcomes.
     std::vector<double> values;
