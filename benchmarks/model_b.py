@@ -68,7 +68,7 @@ def build(n_states: int, folder: Path = DEFAULT_DIR, uncertain: bool = False) ->
                 if uncertain and i < n_states - 1:
                     cell = f"p_{strategy}_{i + 1}_{j + 1}"
                     m.parameter(cell, float(p), source="modelB transition matrix", distribution="dirichlet",
-                                distribution_parameters=f"group={strategy}_{i + 1}; alpha={neff * p!r}")
+                                distribution_parameters=f"group={strategy}_{i + 1}; alpha={float(neff * p)!r}")
                     m.transition(names[i], names[j], cell, strategy=strategy)
                 else:
                     m.transition(names[i], names[j], float(p), strategy=strategy)

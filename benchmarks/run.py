@@ -28,7 +28,7 @@ import parity
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import model_b  # noqa: E402
-import numpy_sick_sicker  # noqa: E402
+import numpy_sick_sicker as numpy_psa  # noqa: E402
 
 
 def median_seconds(fn, min_time: float = 0.2) -> float:
@@ -133,7 +133,7 @@ def psa_benchmarks(quick: bool) -> None:
     sick_sicker = parity.load(ROOT / "params" / "sick_sicker")
     full = best_of(lambda: sick_sicker.psa(n, 1))
     print(f"  sick_sicker through Model.psa() with its DataFrames: {full * 1e3:.1f} ms")
-    t_numpy = best_of(lambda: numpy_sick_sicker.psa(n, 1))
+    t_numpy = best_of(lambda: numpy_psa.psa(n, 1))
     compiled = sick_sicker.compile()
     t_parity = best_of(lambda: parity._core.run_psa(compiled, n, 1, 0, 2))
     print(f"  plain vectorised NumPy Sick-Sicker PSA: {t_numpy * 1e3:.1f} ms; parity "

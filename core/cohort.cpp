@@ -51,6 +51,7 @@ struct Evaluator::Impl {
     std::vector<double> bvars;       // variables x B: parameters, time variables, cycle_length
     std::vector<double> scratch;
     std::vector<double> row_sum;
+    std::vector<int> variable_of;  // per expression: the variable it merely names, or -1
     std::vector<double> expr_vals;   // n_exprs x B
 
     struct Work {
@@ -69,6 +70,11 @@ struct Evaluator::Impl {
           keep_alive(model.program()),
           exprs(prog.variables, &prog.spec.tables, prog.spec.settings.cycle_length) {
         for (const auto& e : prog.exprs) exprs.add(e.text, e.context);
+        for (std::size_t id = 0; id < prog.exprs.size(); ++id) {
+            const int v = exprs.variable_of(static_cast<int>(id));
+            // Only variables that hold a value for the whole block: parameters, time, cycle length.
+            variable_of.push_back(v);
+        }
         vars = exprs.variables();
         vars[prog.var_cycle_length] = prog.spec.settings.cycle_length;
         n_cat = prog.categories.size() + 1;
@@ -188,6 +194,14 @@ struct Evaluator::Impl {
                          "). Check the expression and the parameters it uses");
     }
 
+    /// The block of values of a model-element expression: a plain reference to a variable
+    /// (most transitions of large models name a parameter) is read where the variable lives.
+    const double* values_of(int id) const {
+        const int v = variable_of[static_cast<std::size_t>(id)];
+        return v >= 0 ? &bvars[static_cast<std::size_t>(v) * B]
+                      : &expr_vals[static_cast<std::size_t>(id) * B];
+    }
+
     void check_finite(int id, const double* x) {
         for (std::size_t b = 0; b < B; ++b)
             if (!std::isfinite(x[b])) not_finite(id, b, x[b]);
@@ -224,6 +238,7 @@ struct Evaluator::Impl {
         }
         for (int l = level; l <= kPerCycle; ++l)
             for (int id : prog.element_exprs[l]) {
+                if (variable_of[static_cast<std::size_t>(id)] >= 0) continue;  // read in place
                 double* dst = &expr_vals[static_cast<std::size_t>(id) * B];
                 exprs.eval_block(id, bvars.data(), B, dst);
                 check_finite(id, dst);
@@ -294,7 +309,7 @@ struct Evaluator::Impl {
             if (!per_position)
                 for (const auto& entry : row.entries)
                     if (entry.expr >= 0)
-                        std::copy(&expr_vals[entry.expr * B], &expr_vals[(entry.expr + 1) * B],
+                        std::copy(values_of(entry.expr), values_of(entry.expr) + B,
                                   Pe + entry.to * B);
             check_row(s, e, Pe, t);
         }
@@ -387,7 +402,7 @@ struct Evaluator::Impl {
                 if (id < 0)
                     std::fill(dst, dst + B, 0.0);
                 else
-                    std::copy(&expr_vals[id * B], &expr_vals[(id + 1) * B], dst);
+                    std::copy(values_of(id), values_of(id) + B, dst);
             }
             for (int k = 1; k < prog.tunnel_length[i]; ++k)
                 std::copy(&R[first * n_cat * B], &R[(first + 1) * n_cat * B],
@@ -409,7 +424,7 @@ struct Evaluator::Impl {
             if (id < 0) continue;
             const std::size_t e = static_cast<std::size_t>(prog.first_expanded[i]);
             for (std::size_t b = 0; b < B; ++b) {
-                const double x = expr_vals[id * B + b];
+                const double x = values_of(id)[b];
                 if (x < 0.0 || x > 1.0)
                     throw ModelError(prog.exprs[id].context + ": the share is " + value_text(x) +
                                      " (" + sample_label(b) +
@@ -436,7 +451,7 @@ struct Evaluator::Impl {
             for (int k = 0; k < prog.tunnel_length[tr.from]; ++k) {
                 const std::size_t e = static_cast<std::size_t>(prog.first_expanded[tr.from] + k);
                 for (std::size_t b = 0; b < B; ++b)
-                    w.flow[tr.category * B + b] += w.m[e * B + b] * expr_vals[tr.expr * B + b];
+                    w.flow[tr.category * B + b] += w.m[e * B + b] * values_of(tr.expr)[b];
             }
         }
     }
@@ -447,7 +462,7 @@ struct Evaluator::Impl {
         const auto& sp = prog.strategies[s];
         std::fill(w.flow.begin(), w.flow.end(), 0.0);
         for (const auto& tr : sp.transition_rewards) {
-            const double* v = &expr_vals[tr.expr * B];
+            const double* v = values_of(tr.expr);
             double* f = &w.flow[tr.category * B];
             for (int k = 0; k < prog.tunnel_length[tr.from]; ++k) {
                 const std::size_t e = static_cast<std::size_t>(prog.first_expanded[tr.from] + k);
@@ -714,6 +729,10 @@ bool CompiledModel::parameter_varies_with_time(const std::string& name) const {
     if (it == names.end())
         throw ModelError("unknown parameter '" + name + "'" + did_you_mean(name, names));
     return program_->parameter_level[static_cast<std::size_t>(it - names.begin())] > kConstant;
+}
+
+bool CompiledModel::parameter_varies_with_time(std::size_t index) const {
+    return program_->parameter_level.at(index) > kConstant;
 }
 
 std::vector<double> CompiledModel::override_vector(

@@ -260,6 +260,11 @@ void ExpressionSet::eval_block(int id, const double* block_vars, std::size_t B, 
     }
 }
 
+int ExpressionSet::variable_of(int id) const {
+    const auto& e = impl_->entries[static_cast<std::size_t>(id)];
+    return e.kind == Impl::Kind::variable ? static_cast<int>(e.variable) : -1;
+}
+
 bool ExpressionSet::vectorised(int id) const {
     const auto& e = impl_->entries[static_cast<std::size_t>(id)];
     return e.kind != Impl::Kind::parsed || e.block->vectorised();

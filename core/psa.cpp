@@ -22,11 +22,12 @@ std::shared_ptr<const ParameterSampler> make_sampler(const CompiledModel& model,
     const auto base = model.parameter_values(0);
     std::vector<std::pair<std::string, Distribution>> dists;
     dists.reserve(params.size());
-    for (const auto& p : params) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const auto& p = params[i];
         const std::string type = to_lower(trim(p.distribution));
         Distribution d;  // fixed: not sampled
         if (!type.empty() && type != "fixed") {
-            if (model.parameter_varies_with_time(p.name))
+            if (model.parameter_varies_with_time(i))
                 throw ModelError(format_error(
                     p.where, "parameter '" + p.name + "' varies with time and has a distribution",
                     "Give the distribution to the inputs it is computed from instead"));

@@ -73,6 +73,8 @@ public:
     const std::vector<std::string>& expanded_state_names() const;
     /// Whether the parameter's value changes with time (cycle, age, state_time).
     bool parameter_varies_with_time(const std::string& name) const;
+    /// The same for the parameter at `index` in parameter_names().
+    bool parameter_varies_with_time(std::size_t index) const;
 
     Outcomes evaluate(const EvaluateOptions& options = {}) const;
     /// Evaluate with some parameters set to given values instead of their expressions.

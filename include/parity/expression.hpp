@@ -50,6 +50,8 @@ public:
     /// Arithmetic runs over the whole block; what cannot (if-then-else) runs sample by sample
     /// through the scalar variables, which it leaves changed.
     void eval_block(int id, const double* block_vars, std::size_t B, double* out);
+    /// The variable an expression merely names (its whole text is that name), or -1.
+    int variable_of(int id) const;
     /// Whether eval_block runs the expression over the block (not sample by sample).
     bool vectorised(int id) const;
     double* variables() { return values_.data(); }
