@@ -14,6 +14,11 @@ command -v "$python" >/dev/null 2>&1 || packages+=(python3 python3-dev python3-v
 if command -v "$python" >/dev/null 2>&1 && ! "$python" -c "import venv, ensurepip" >/dev/null 2>&1; then
   packages+=(python3-venv)
 fi
+# The extension compiles against Python's headers.
+if command -v "$python" >/dev/null 2>&1 && ! "$python" -c "import os, sysconfig; \
+    assert os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))" >/dev/null 2>&1; then
+  packages+=(python3-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
