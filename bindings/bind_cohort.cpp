@@ -48,7 +48,9 @@ void bind_cohort(py::module_& m) {
         .def_property_readonly("state_names", &CompiledModel::state_names)
         .def_property_readonly("cost_categories", &CompiledModel::cost_categories)
         .def_property_readonly("expanded_state_names", &CompiledModel::expanded_state_names)
-        .def("parameter_varies_with_time", &CompiledModel::parameter_varies_with_time)
+        .def("parameter_varies_with_time",
+             py::overload_cast<const std::string&>(&CompiledModel::parameter_varies_with_time,
+                                                    py::const_))
         .def(
             "evaluate",
             [](const CompiledModel& model, const std::map<std::string, double>& overrides,
