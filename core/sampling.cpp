@@ -58,6 +58,11 @@ struct GammaDraw {
             if (std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
         }
     }
+    /// Whether Gamma(shape + 1) * U^(1/shape) can leave the normal range of doubles. Uniforms
+    /// are at least 2^-53, so U^(1/shape) >= 2^(-53/shape), which stays above the smallest
+    /// normal double 2^-1022 (with room for the gamma factor) while shape > 53/1000; only
+    /// smaller shapes need the slower draw in log space.
+    bool may_underflow() const { return boosted && inv_shape > 1000.0 / 53.0; }
     double draw(RandomStream& rs) const {
         const double x = core(rs);
         return boosted ? x * std::pow(rs.uniform(), inv_shape) : x;
@@ -114,7 +119,7 @@ struct Unit {
     std::vector<std::size_t> members;  // parameter indices, in parameter order
     Distribution dist;                 // univariate
     std::vector<GammaDraw> gammas;     // beta/pert: 2; gamma: 1; dirichlet: one per member
-    bool log_space = false;            // beta/pert/dirichlet with a shape below 1
+    bool log_space = false;            // beta/pert/dirichlet with a shape that could underflow
     std::optional<detail::TruncatedNormal> truncated;
     std::vector<double> mean;      // multivariate normal
     std::vector<double> cholesky;  // row-major lower triangle, k x k
@@ -153,7 +158,7 @@ Unit univariate_unit(std::size_t index, const std::string& name, const Distribut
         const auto shapes = detail::pert_shapes(d.p[0], d.p[1], d.p[2], d.p[3]);
         u.gammas = {GammaDraw(shapes.first), GammaDraw(shapes.second)};
     }
-    for (const auto& g : u.gammas) u.log_space = u.log_space || g.boosted;
+    for (const auto& g : u.gammas) u.log_space = u.log_space || g.may_underflow();
     if (d.type == DistributionType::truncated_normal)
         u.truncated.emplace(d.p[0], d.p[1], d.p[2], d.p[3]);
     return u;
@@ -233,7 +238,7 @@ void prepare_dirichlet(Unit& u, const SamplingPlan& plan) {
         const double alpha = plan.distributions[m].p[0];
         u.gammas.emplace_back(alpha);
         u.alpha_sum += alpha;
-        u.log_space = u.log_space || u.gammas.back().boosted;
+        u.log_space = u.log_space || u.gammas.back().may_underflow();
     }
 }
 
