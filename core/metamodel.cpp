@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <iomanip>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -531,9 +532,23 @@ std::string PenalisedSplineSmoother::description() const {
 // GaussianProcessSmoother
 //
 // Model: y = h(x)'beta + f(x) + noise with h(x) = (1, x), f a zero-mean GP with covariance
-// sigma^2 exp(-sum_j ((x_j - x'_j) / delta_j)^2) and noise variance sigma^2 nu. With flat priors
-// on beta and log sigma both are integrated out; the hyperparameters (log delta, log nu) maximise
-// the resulting marginal likelihood (Oakley & O'Hagan 2004; Strong et al. 2014).
+// sigma^2 exp(-sum_j ((x_j - x'_j) / delta_j)^2) and noise variance sigma^2 nu, on standardised
+// inputs and response. With flat priors on beta and log sigma both are integrated out
+// (Oakley & O'Hagan 2004; Strong et al. 2014). The hyperparameters theta = (log delta, log nu)
+// are chosen in three steps (docs/methods/value-of-information.md):
+//   1. candidates: on an evenly spaced search subset of the training rows (256), the restricted
+//      deviance (-2 log marginal likelihood) is minimised by a box-constrained quasi-Newton
+//      method with its analytic gradient (Rasmussen & Williams 2006, section 5.4.1) from three
+//      isotropic starts with the nugget profiled out, under a penalty that keeps enough
+//      correlated neighbours per row (otherwise signal and noise cannot be told apart). The
+//      starts, the optima and the linear mean alone are the candidates;
+//   2. choice: each candidate predicts the training rows left out of the search, and the one
+//      with the fewest effective degrees of freedom among those whose held-out squared error is
+//      within one standard error of the best is kept (the one-standard-error rule); with too few
+//      rows to hold any out, the closed-form leave-one-out residuals of the search subset stand
+//      in (Rasmussen & Williams 2006, section 5.4.2);
+//   3. fit: the posterior mean with those hyperparameters is trained on all training rows and
+//      evaluated at every input row.
 
 namespace {
 
@@ -560,76 +575,237 @@ GpData gp_data(const MatrixXd& x, const VectorXd& y, const std::vector<std::size
     return data;
 }
 
-// exp(-|(a_i - b_j) / delta|^2) for every pair of rows.
+// exp(-|(a_i - b_k) / delta|^2) for every pair of rows: the cross products by one matrix product,
+// then one vectorised exponential per column.
 MatrixXd correlation(const MatrixXd& a, const MatrixXd& b, const VectorXd& inverse_length) {
     const MatrixXd as = a * inverse_length.asDiagonal();
     const MatrixXd bs = b * inverse_length.asDiagonal();
-    const VectorXd an = as.rowwise().squaredNorm();
+    const Eigen::ArrayXd an = as.rowwise().squaredNorm();
     const VectorXd bn = bs.rowwise().squaredNorm();
-    MatrixXd d2 = -2.0 * as * bs.transpose();
-    d2.colwise() += an;
-    d2.rowwise() += bn.transpose();
-    return (-d2.array().max(0.0)).exp().matrix();
+    MatrixXd c(a.rows(), b.rows());
+    c.noalias() = 2.0 * as * bs.transpose();
+    for (Index k = 0; k < c.cols(); ++k) {
+        c.col(k) = (c.col(k).array() - an - bn(k)).min(0.0).exp().matrix();
+    }
+    return c;
 }
 
-// Hyperparameters: log length-scales (in standard deviations of each input) and the log nugget.
+// Hyperparameters theta = (log length-scales in standard deviations of each input, log nugget),
+// confined to a box. A quarter of a standard deviation lets a function turn several times within
+// one sd, more than any PSA regression needs; 55 sd makes an input irrelevant. The nugget is the
+// noise variance as a fraction of the signal variance: at least 1e-6 keeps the correlation
+// matrix well conditioned (condition number below m / nu); at 8000 the process adds nothing to
+// the linear mean.
+constexpr double kLengthMin = 0.25;
+constexpr double kLengthMax = 55.0;
+constexpr double kNuggetMin = 1e-6;
+constexpr double kNuggetMax = 8000.0;
+
 struct GpHyper {
     VectorXd inverse_length;
     double nugget;
 };
-
-constexpr double kLogLengthMin = -3.0;  // 0.05 sd: wigglier than any PSA regression needs
-constexpr double kLogLengthMax = 4.0;   // 55 sd: the input is effectively irrelevant
-constexpr double kLogNuggetMin = -14.0;
-constexpr double kLogNuggetMax = 9.0;
-
-bool in_box(const VectorXd& theta) {
-    const Index d = theta.size() - 1;
-    for (Index j = 0; j < d; ++j) {
-        if (theta(j) < kLogLengthMin || theta(j) > kLogLengthMax) return false;
-    }
-    return theta(d) >= kLogNuggetMin && theta(d) <= kLogNuggetMax;
-}
 
 GpHyper hyper_from(const VectorXd& theta) {
     const Index d = theta.size() - 1;
     return {(-theta.head(d)).array().exp().matrix(), std::exp(theta(d))};
 }
 
-struct GpSolution {
-    VectorXd beta;
-    VectorXd alpha;           // A^-1 (y - h beta)
-    double scaled_residual;   // (y - h beta)' A^-1 (y - h beta) = y' P y
-    double log_det_a;
-    double log_det_q;
-    bool ok;
-};
-
-GpSolution solve_gp(const GpData& data, const GpHyper& hyper) {
-    MatrixXd a = correlation(data.x, data.x, hyper.inverse_length);
-    a.diagonal().array() += hyper.nugget;
-    const Eigen::LLT<MatrixXd> llt(a);
-    if (llt.info() != Eigen::Success) return {{}, {}, 0.0, 0.0, 0.0, false};
-    const MatrixXd a_inv_h = llt.solve(data.h);
-    const Eigen::LLT<MatrixXd> q(data.h.transpose() * a_inv_h);
-    if (q.info() != Eigen::Success) return {{}, {}, 0.0, 0.0, 0.0, false};
-    const VectorXd a_inv_y = llt.solve(data.y);
-    const VectorXd beta = q.solve(data.h.transpose() * a_inv_y);
-    const VectorXd alpha = a_inv_y - a_inv_h * beta;
-    const double scaled_residual = data.y.dot(alpha);
-    const double log_det_a = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
-    const double log_det_q = 2.0 * q.matrixLLT().diagonal().array().log().sum();
-    const bool ok = scaled_residual > 0.0 && std::isfinite(log_det_a);
-    return {beta, alpha, scaled_residual, log_det_a, log_det_q, ok};
+VectorXd theta_of(Index d, double length, double nugget) {
+    VectorXd theta(d + 1);
+    theta.head(d).setConstant(std::log(length));
+    theta(d) = std::log(nugget);
+    return theta;
 }
 
-// -2 log marginal likelihood up to a constant, beta and sigma^2 integrated out.
-double gp_deviance(const GpData& data, const VectorXd& theta) {
-    if (!in_box(theta)) return kInf;
-    const GpSolution s = solve_gp(data, hyper_from(theta));
-    if (!s.ok) return kInf;
+// Signal and noise can only be told apart where each row has correlated neighbours: with
+// length-scales so short that the correlation between distinct rows vanishes, the process is
+// white noise and the likelihood cannot distinguish it from the nugget, while the posterior mean
+// reproduces every training response, noise included (a "spike" fit). For independent standard
+// normal inputs two rows have expected correlation prod_j (1 + 4 / delta_j^2)^(-1/2), so the
+// expected number of correlated neighbours among m rows is m times that. The search keeps it
+// above kMinNeighbours on the search subset: a penalty on
+// S(theta) = sum_j log(1 + 4 / delta_j^2) above S_max = 2 log(m / kMinNeighbours).
+constexpr double kMinNeighbours = 5.0;
+constexpr double kPenaltyWeight = 1e4;  // deviance units per squared unit of excess
+
+double neighbour_sum(const VectorXd& theta, VectorXd* gradient) {
+    const Index d = theta.size() - 1;
+    double sum = 0.0;
+    for (Index j = 0; j < d; ++j) {
+        const double ratio = 4.0 * std::exp(-2.0 * theta(j));  // 4 / delta_j^2
+        sum += std::log1p(ratio);
+        if (gradient) (*gradient)(j) = -2.0 * ratio / (1.0 + ratio);
+    }
+    if (gradient) (*gradient)(d) = 0.0;
+    return sum;
+}
+
+double max_neighbour_sum(Index rows) {
+    return 2.0 * std::log(std::max(static_cast<double>(rows) / kMinNeighbours, 1.0 + 1e-9));
+}
+
+// Everything about one theta on one data set that the deviance, its gradient and the posterior
+// mean need: A = correlation + nu I and its Cholesky factor, beta = (H'A^-1H)^-1 H'A^-1 y and
+// alpha = A^-1 (y - H beta) = P y with P = A^-1 - A^-1 H (H'A^-1H)^-1 H'A^-1.
+struct GpFit {
+    VectorXd theta;
+    GpHyper hyper;
+    MatrixXd a;
+    Eigen::LLT<MatrixXd> llt;
+    MatrixXd a_inv_h;
+    Eigen::LLT<MatrixXd> q;
+    VectorXd beta;
+    VectorXd alpha;
+    double y_p_y = 0.0;
+    double deviance = kInf;  // -2 log marginal likelihood up to a constant
+    double penalty = 0.0;    // for too few correlated neighbours (search only)
+    bool factored = false;   // A and H'A^-1H factorised: beta, alpha and predictions available
+    bool ok = false;         // and the deviance is finite (not when y is exactly linear)
+};
+
+GpFit gp_fit(const GpData& data, const VectorXd& theta, bool penalised = false) {
+    GpFit f;
+    if (penalised) {
+        const double excess =
+            neighbour_sum(theta, nullptr) - max_neighbour_sum(data.x.rows());
+        if (excess > 0.0) f.penalty = kPenaltyWeight * excess * excess;
+    }
+    f.theta = theta;
+    f.hyper = hyper_from(theta);
+    f.a = correlation(data.x, data.x, f.hyper.inverse_length);
+    f.a.diagonal().array() += f.hyper.nugget;
+    f.llt.compute(f.a);
+    if (f.llt.info() != Eigen::Success) return f;
+    f.a_inv_h = f.llt.solve(data.h);
+    f.q.compute(data.h.transpose() * f.a_inv_h);
+    if (f.q.info() != Eigen::Success) return f;
+    const VectorXd a_inv_y = f.llt.solve(data.y);
+    f.beta = f.q.solve(data.h.transpose() * a_inv_y);
+    f.alpha = a_inv_y - f.a_inv_h * f.beta;
+    f.factored = true;
+    f.y_p_y = data.y.dot(f.alpha);
+    const double log_det_a = 2.0 * f.llt.matrixLLT().diagonal().array().log().sum();
+    const double log_det_q = 2.0 * f.q.matrixLLT().diagonal().array().log().sum();
+    if (!(f.y_p_y > 0.0) || !std::isfinite(log_det_a) || !std::isfinite(log_det_q)) return f;
+    // beta and sigma^2 integrated out under flat priors: (m - q) log(y'Py) + log|A| + log|H'A^-1H|.
     const double residual_df = static_cast<double>(data.x.rows() - data.h.cols());
-    return residual_df * std::log(s.scaled_residual) + s.log_det_a + s.log_det_q;
+    f.deviance = residual_df * std::log(f.y_p_y) + log_det_a + log_det_q + f.penalty;
+    f.ok = true;
+    return f;
+}
+
+MatrixXd projection(const GpFit& f) {
+    const Index m = f.a.rows();
+    MatrixXd p = f.llt.solve(MatrixXd::Identity(m, m));
+    p.noalias() -= f.a_inv_h * f.q.solve(f.a_inv_h.transpose());
+    return p;
+}
+
+// d deviance / d theta = tr(W dA/dtheta) with W = P - (m - q) alpha alpha' / y'Py. For
+// theta_j = log delta_j, dA_ik = A_ik 2 (x_ij - x_kj)^2 / delta_j^2, so with M = W o A (elementwise)
+// and r = M 1 the sum is 4 / delta_j^2 (sum_i x_ij^2 r_i - x_j' M x_j); for log nu, dA = nu I.
+VectorXd deviance_gradient(const GpData& data, const GpFit& f, const MatrixXd& p) {
+    const Index d = data.x.cols();
+    const double residual_df = static_cast<double>(data.x.rows() - data.h.cols());
+    MatrixXd w = p;
+    w.noalias() -= (residual_df / f.y_p_y) * f.alpha * f.alpha.transpose();
+    VectorXd gradient(d + 1);
+    gradient(d) = f.hyper.nugget * w.trace();
+    w.array() *= f.a.array();
+    const VectorXd r = w.rowwise().sum();
+    const MatrixXd wx = w * data.x;
+    for (Index j = 0; j < d; ++j) {
+        const double il2 = f.hyper.inverse_length(j) * f.hyper.inverse_length(j);
+        gradient(j) = 4.0 * il2 *
+                      (data.x.col(j).cwiseAbs2().dot(r) - data.x.col(j).dot(wx.col(j)));
+    }
+    if (f.penalty > 0.0) {
+        VectorXd sum_gradient(d + 1);
+        neighbour_sum(f.theta, &sum_gradient);
+        gradient += 2.0 * std::sqrt(kPenaltyWeight * f.penalty) * sum_gradient;
+    }
+    return gradient;
+}
+
+struct GpOptimum {
+    VectorXd theta;
+    GpFit fit;
+    int evaluations;
+};
+
+// Quasi-Newton (BFGS) minimisation of the deviance in the box, projected: coordinates at a bound
+// whose gradient points out of the box are held there, steps are clipped to the box and limited
+// to 2 log units, and a backtracking line search enforces sufficient decrease (Nocedal & Wright
+// 2006, ch. 6; Byrd et al. 1995 for the bound handling). It stops when the deviance improves by
+// less than 0.01 twice in a row (a likelihood ratio of 1.005: irrelevant for the fit).
+GpOptimum minimise_deviance(const GpData& data, VectorXd theta, const VectorXd& lower,
+                            const VectorXd& upper) {
+    constexpr int max_iterations = 40;
+    constexpr double max_step = 2.0;
+    constexpr double tolerance = 0.01;
+    const Index k = theta.size();
+    const MatrixXd identity = MatrixXd::Identity(k, k);
+    theta = theta.cwiseMax(lower).cwiseMin(upper);
+    GpOptimum best{theta, gp_fit(data, theta, true), 1};
+    if (!best.fit.ok) return best;
+    VectorXd gradient = deviance_gradient(data, best.fit, projection(best.fit));
+    MatrixXd inverse_hessian = identity / std::max(1.0, gradient.cwiseAbs().maxCoeff());
+    bool scaled = false;
+    int small = 0;
+    for (int iteration = 0; iteration < max_iterations; ++iteration) {
+        VectorXd free_gradient = gradient;
+        for (Index i = 0; i < k; ++i) {
+            const bool held = (best.theta(i) <= lower(i) && gradient(i) > 0.0) ||
+                              (best.theta(i) >= upper(i) && gradient(i) < 0.0);
+            if (held) free_gradient(i) = 0.0;
+        }
+        if (free_gradient.cwiseAbs().maxCoeff() < 1e-6) break;
+        VectorXd direction = -(inverse_hessian * free_gradient);
+        for (Index i = 0; i < k; ++i) {
+            if (free_gradient(i) == 0.0) direction(i) = 0.0;
+        }
+        if (direction.dot(free_gradient) >= 0.0) {  // not a descent direction: restart
+            inverse_hessian = identity / std::max(1.0, free_gradient.cwiseAbs().maxCoeff());
+            scaled = false;
+            direction = -(inverse_hessian * free_gradient);
+        }
+        const double longest = direction.cwiseAbs().maxCoeff();
+        if (longest > max_step) direction *= max_step / longest;
+
+        double t = 1.0;
+        bool accepted = false;
+        VectorXd next;
+        GpFit trial;
+        for (int attempt = 0; attempt < 12 && !accepted; ++attempt, t *= 0.25) {
+            next = (best.theta + t * direction).cwiseMax(lower).cwiseMin(upper);
+            trial = gp_fit(data, next, true);
+            ++best.evaluations;
+            accepted = trial.ok &&
+                       trial.deviance <= best.fit.deviance + 1e-4 * gradient.dot(next - best.theta);
+        }
+        if (!accepted) break;
+        const VectorXd step = next - best.theta;
+        const VectorXd next_gradient = deviance_gradient(data, trial, projection(trial));
+        const VectorXd change = next_gradient - gradient;
+        const double curvature = step.dot(change);
+        if (curvature > 1e-10 * step.norm() * change.norm()) {
+            if (!scaled) {  // Nocedal & Wright (6.20)
+                inverse_hessian = identity * (curvature / change.squaredNorm());
+                scaled = true;
+            }
+            const MatrixXd v = identity - step * change.transpose() / curvature;
+            inverse_hessian = v * inverse_hessian * v.transpose() +
+                              step * step.transpose() / curvature;
+        }
+        const double decrease = best.fit.deviance - trial.deviance;
+        best.theta = next;
+        best.fit = std::move(trial);
+        gradient = next_gradient;
+        small = decrease < tolerance ? small + 1 : 0;
+        if (small >= 2) break;
+    }
+    return best;
 }
 
 std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t count) {
@@ -638,49 +814,104 @@ std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t count) {
     return rows;
 }
 
-// The likelihood surface is first explored on a small subset (300 rows, or 10 per hyperparameter
-// if more), where an evaluation costs about a millisecond, and the optimum is then refined on the
-// whole training subsample with a short Nelder-Mead run: an O(m^3) Cholesky per evaluation makes
-// a full search at m = 1500 take tens of seconds.
-std::size_t exploration_size(Index n_inputs) {
-    return std::max<std::size_t>(300, 10 * static_cast<std::size_t>(n_inputs + 1));
+// Rows of the search subset out of m training rows: 256 (20 per hyperparameter if that is more),
+// where a deviance and its gradient cost a few milliseconds, but at most half of the training
+// rows, so that at least as many are held out to judge the optima. Below 4 (d + 2) training rows
+// the search uses them all and the optima are judged by leave-one-out errors instead.
+std::size_t search_size(Index n_inputs, std::size_t m) {
+    const auto per_hyperparameter = static_cast<std::size_t>(n_inputs + 2);
+    const std::size_t size = std::max<std::size_t>(256, 20 * per_hyperparameter);
+    if (m < 4 * per_hyperparameter) return m;
+    return std::min(size, m / 2);
 }
 
-VectorXd fit_hyperparameters(const MatrixXd& x, const VectorXd& y,
-                             const std::vector<std::size_t>& training) {
-    const Index d = x.cols();
-    VectorXd theta(d + 1);
-    theta.head(d).setConstant(std::log(2.0));
-    theta(d) = std::log(0.5);
+// Starting points: isotropic length-scales (in sd) for a nearly quadratic, a moderately curved and
+// a wiggly surface, each raised if needed to respect the neighbour constraint.
+constexpr double kStartLengths[] = {8.0, 2.5, 1.0};
 
-    std::vector<std::size_t> explore;
-    for (std::size_t i : evenly_spaced(training.size(), exploration_size(d))) {
-        explore.push_back(training[i]);
+// The smallest common length-scale that keeps S(theta) = d log(1 + 4 / delta^2) <= S_max.
+double smallest_isotropic_length(Index d, Index rows) {
+    const double per_input = max_neighbour_sum(rows) / static_cast<double>(d);
+    return 2.0 / std::sqrt(std::expm1(per_input));
+}
+
+// Isotropic start with the nugget profiled out on a grid of log nu (steps of 2 from -12 to 8):
+// along the ridge of the likelihood where length-scale and nugget trade off, so the
+// quasi-Newton search starts from a sensible signal-to-noise ratio.
+GpOptimum profiled_start(const GpData& data, double length) {
+    const Index d = data.x.cols();
+    const double feasible = std::max(length, smallest_isotropic_length(d, data.x.rows()));
+    GpOptimum best{theta_of(d, std::min(feasible, kLengthMax), 1.0), GpFit(), 0};
+    VectorXd theta = best.theta;
+    for (double log_nugget = -12.0; log_nugget <= 8.0; log_nugget += 2.0) {
+        theta(d) = log_nugget;
+        GpFit f = gp_fit(data, theta, true);
+        ++best.evaluations;
+        if (f.ok && f.deviance < best.fit.deviance) {
+            best.theta = theta;
+            best.fit = std::move(f);
+        }
     }
-    const GpData small = gp_data(x, y, explore);
-    const auto small_deviance = [&](const VectorXd& t) { return gp_deviance(small, t); };
-    theta = nelder_mead(small_deviance, theta, 1.0, 150 * static_cast<int>(d + 1), 1e-6).x;
-    if (explore.size() == training.size()) return theta;
-
-    const GpData full = gp_data(x, y, training);
-    const auto full_deviance = [&](const VectorXd& t) { return gp_deviance(full, t); };
-    return nelder_mead(full_deviance, theta, 0.3, 4 * static_cast<int>(d + 2), 1e-6).x;
+    return best;
 }
+
+struct GpCandidate {
+    VectorXd theta;
+    double edf;            // effective degrees of freedom on the search subset
+    VectorXd residuals;    // held-out (or leave-one-out) prediction errors
+    double mean_square;
+};
 
 // h(x)'beta + k(x, X) A^-1 (y - H beta) at every row of x, in blocks of rows so that the
 // cross-correlation matrix stays small.
-VectorXd posterior_mean(const MatrixXd& x, const GpData& train, const GpHyper& hyper,
-                        const GpSolution& solution) {
+VectorXd posterior_mean(const MatrixXd& x, const GpData& train, const GpFit& fit) {
     constexpr Index block = 1000;
     VectorXd mean(x.rows());
     for (Index start = 0; start < x.rows(); start += block) {
         const Index rows = std::min(block, x.rows() - start);
         const MatrixXd part = x.middleRows(start, rows);
         mean.segment(start, rows) =
-            regressors(part) * solution.beta +
-            correlation(part, train.x, hyper.inverse_length) * solution.alpha;
+            regressors(part) * fit.beta +
+            correlation(part, train.x, fit.hyper.inverse_length) * fit.alpha;
     }
     return mean;
+}
+
+GpCandidate candidate(const GpData& search, const GpData& held_out, const GpOptimum& optimum) {
+    GpCandidate c{optimum.theta, 0.0, VectorXd(), 0.0};
+    const MatrixXd p = projection(optimum.fit);
+    // Hat matrix of the fitted values H beta + (A - nu I) alpha = y - nu alpha: trace m - nu tr(P).
+    c.edf = static_cast<double>(search.x.rows()) - optimum.fit.hyper.nugget * p.trace();
+    if (held_out.x.rows() > 0) {
+        c.residuals = held_out.y - posterior_mean(held_out.x, search, optimum.fit);
+    } else {
+        c.residuals = optimum.fit.alpha.array() / p.diagonal().array();  // leave-one-out
+    }
+    c.mean_square = c.residuals.squaredNorm() / static_cast<double>(c.residuals.size());
+    return c;
+}
+
+// The one-standard-error rule (Breiman et al. 1984; Hastie, Tibshirani & Friedman 2009, 7.10):
+// among the candidates whose mean squared prediction error is within one standard error (of the
+// paired difference) of the best, the smoothest, i.e. the one with the fewest effective degrees
+// of freedom.
+std::size_t choose(const std::vector<GpCandidate>& candidates) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < candidates.size(); ++i) {
+        if (candidates[i].mean_square < candidates[best].mean_square) best = i;
+    }
+    std::size_t chosen = best;
+    const Eigen::ArrayXd best_squares = candidates[best].residuals.array().square();
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const Eigen::ArrayXd difference =
+            candidates[i].residuals.array().square() - best_squares;
+        const double count = static_cast<double>(difference.size());
+        const double sd = std::sqrt((difference - difference.mean()).square().sum() /
+                                    std::max(count - 1.0, 1.0));
+        const bool close = difference.mean() <= sd / std::sqrt(count);
+        if (close && candidates[i].edf < candidates[chosen].edf) chosen = i;
+    }
+    return chosen;
 }
 
 }  // namespace
@@ -713,6 +944,13 @@ GaussianProcessSmoother::GaussianProcessSmoother(const MatrixXd& inputs, std::si
         column = (column.array() - mean) / sd;
     }
     training_ = evenly_spaced(static_cast<std::size_t>(inputs.rows()), max_training);
+    const std::vector<std::size_t> picked =
+        evenly_spaced(training_.size(), search_size(inputs.cols(), training_.size()));
+    std::vector<bool> in_search(training_.size(), false);
+    for (std::size_t i : picked) in_search[i] = true;
+    for (std::size_t i = 0; i < training_.size(); ++i) {
+        (in_search[i] ? search_ : held_out_).push_back(training_[i]);
+    }
 }
 
 MetamodelFit GaussianProcessSmoother::fit(const VectorXd& y) const {
@@ -723,35 +961,103 @@ MetamodelFit GaussianProcessSmoother::fit(const VectorXd& y) const {
     if (sd == 0.0) return result;
     const VectorXd standard = (y.array() - mean) / sd;
 
-    const VectorXd theta = fit_hyperparameters(inputs_, standard, training_);
-    const GpHyper hyper = hyper_from(theta);
+    const Index d = inputs_.cols();
+    VectorXd lower(d + 1);
+    VectorXd upper(d + 1);
+    lower.head(d).setConstant(std::log(kLengthMin));
+    upper.head(d).setConstant(std::log(kLengthMax));
+    lower(d) = std::log(kNuggetMin);
+    upper(d) = std::log(kNuggetMax);
+
+    const GpData search = gp_data(inputs_, standard, search_);
+    const GpData held_out = gp_data(inputs_, standard, held_out_);
+    std::vector<GpCandidate> candidates;
+    int evaluations = 0;
+    // A candidate must respect the neighbour constraint (up to the slack the penalty leaves) and
+    // differ from the ones already kept.
+    const double max_sum = max_neighbour_sum(search.x.rows()) + 0.1;
+    const auto consider = [&](const GpOptimum& optimum) {
+        evaluations += optimum.evaluations;
+        if (!optimum.fit.factored || neighbour_sum(optimum.theta, nullptr) > max_sum) return;
+        for (const GpCandidate& c : candidates) {
+            if ((c.theta - optimum.theta).cwiseAbs().maxCoeff() < 0.1) return;
+        }
+        candidates.push_back(candidate(search, held_out, optimum));
+    };
+    for (double length : kStartLengths) {
+        const GpOptimum start = profiled_start(search, length);
+        consider(start);
+        if (start.fit.ok) consider(minimise_deviance(search, start.theta, lower, upper));
+    }
+    // The limit of no signal (every length-scale and the nugget at their upper bounds): the
+    // linear mean alone, i.e. generalised least squares on the inputs. A Gaussian process has to
+    // predict the held-out rows better than this to be used. It is also the answer when the
+    // response is exactly linear in the inputs (y'Py = 0, so no deviance is finite).
+    consider({upper, gp_fit(search, upper), 1});
+    if (candidates.empty()) {
+        throw ModelError("Gaussian-process regression: the covariance matrix of the search "
+                         "subsample is numerically singular. Check for duplicated PSA samples");
+    }
+    const GpCandidate& chosen = candidates[choose(candidates)];
+
     const GpData train = gp_data(inputs_, standard, training_);
-    const GpSolution s = solve_gp(train, hyper);
-    if (!s.ok) {
+    const GpFit s = gp_fit(train, chosen.theta);
+    if (!s.factored) {
         throw ModelError("Gaussian-process regression: the covariance matrix of the training "
                          "subsample is numerically singular. Check for duplicated PSA samples");
     }
-    result.fitted = (posterior_mean(inputs_, train, hyper, s).array() * sd + mean).matrix();
-    const double sigma2 = s.scaled_residual / static_cast<double>(train.x.rows() -
-                                                                  train.h.cols());
-    result.residual_variance = sigma2 * hyper.nugget * sd * sd;
-    std::string lengths;
-    for (Index j = 0; j < hyper.inverse_length.size(); ++j) {
-        lengths += (j == 0 ? "" : ", ") + significant(1.0 / hyper.inverse_length(j), 3);
+    // At the training rows the posterior mean is y - nu alpha (A alpha = y - H beta), so only the
+    // other rows need the cross-correlations.
+    std::vector<bool> is_training(static_cast<std::size_t>(inputs_.rows()), false);
+    for (std::size_t i : training_) is_training[i] = true;
+    std::vector<std::size_t> others;
+    for (std::size_t i = 0; i < is_training.size(); ++i) {
+        if (!is_training[i]) others.push_back(i);
     }
-    result.summary = "length-scales (sd) " + lengths + ", noise/signal variance " +
-                     significant(hyper.nugget, 3);
+    VectorXd fitted(inputs_.rows());
+    const VectorXd at_training = train.y - s.hyper.nugget * s.alpha;
+    for (std::size_t i = 0; i < training_.size(); ++i) {
+        fitted(static_cast<Index>(training_[i])) = at_training(static_cast<Index>(i));
+    }
+    if (!others.empty()) {
+        const GpData rest = gp_data(inputs_, standard, others);
+        const VectorXd at_others = posterior_mean(rest.x, train, s);
+        for (std::size_t i = 0; i < others.size(); ++i) {
+            fitted(static_cast<Index>(others[i])) = at_others(static_cast<Index>(i));
+        }
+    }
+    result.fitted = (fitted.array() * sd + mean).matrix();
+    const double sigma2 =
+        std::max(0.0, s.y_p_y) / static_cast<double>(train.x.rows() - train.h.cols());
+    result.residual_variance = sigma2 * s.hyper.nugget * sd * sd;
+    const std::string searched = std::to_string(candidates.size()) + " candidates, " +
+                                 std::to_string(evaluations) + " likelihood evaluations";
+    if (chosen.theta == upper) {
+        result.summary = "linear mean only: no Gaussian process predicted better (" + searched + ")";
+    } else {
+        std::string lengths;
+        for (Index j = 0; j < d; ++j) {
+            lengths += (j == 0 ? "" : ", ") + significant(1.0 / s.hyper.inverse_length(j), 3);
+        }
+        result.summary = "length-scales (sd) " + lengths + ", noise/signal variance " +
+                         significant(s.hyper.nugget, 3) + " (" + searched + ")";
+    }
     return result;
 }
 
 std::string GaussianProcessSmoother::description() const {
     const std::size_t m = training_.size();
-    const std::size_t explored = std::min(m, exploration_size(inputs_.cols()));
-    std::string search = "Nelder-Mead on " + std::to_string(explored) + " rows";
-    if (explored < m) search += ", refined on all " + std::to_string(m);
+    std::string chosen = held_out_.empty()
+                             ? "leave-one-out error"
+                             : "prediction error on the other " +
+                                   std::to_string(held_out_.size()) + " training rows";
     return "Gaussian process regression (squared-exponential ARD covariance, nugget, linear "
            "mean), trained on " + std::to_string(m) + " of " + std::to_string(inputs_.rows()) +
-           " samples; hyperparameters by marginal likelihood (" + search + ")";
+           " samples; hyperparameters by marginal likelihood (quasi-Newton from " +
+           std::to_string(std::size(kStartLengths)) + " starts on " +
+           std::to_string(search_.size()) + " rows; among the optima, the starts and the linear "
+           "mean alone, the smoothest whose " + chosen + " is within one standard error of the "
+           "best)";
 }
 
 }  // namespace parity

@@ -3,10 +3,15 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <set>
+#include <system_error>
+#include <thread>
+#include <utility>
 
 #include "parity/errors.hpp"
 #include "parity/metamodel.hpp"
@@ -173,14 +178,41 @@ struct IncrementalFits {
     double standard_error;
 };
 
+// The K - 1 Gaussian-process regressions are independent (each has its own hyperparameters), so
+// they run side by side on up to hardware_concurrency() threads. Each fit is deterministic, so the
+// result does not depend on the number of threads or their timing.
 IncrementalFits fit_with_gaussian_process(const ParameterGroup& group, const RowMajor& increments,
                                           std::size_t max_training) {
     const GaussianProcessSmoother smoother(group.inputs, max_training);
-    IncrementalFits result{{}, smoother.description(), kNaN};
-    for (Eigen::Index k = 1; k < increments.cols(); ++k) {
-        result.fits.push_back(smoother.fit(increments.col(k)));
+    const auto n_fits = static_cast<std::size_t>(increments.cols() - 1);
+    std::vector<MetamodelFit> fits(n_fits);
+    std::vector<std::exception_ptr> errors(n_fits);
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < n_fits; i = next++) {
+            try {
+                fits[i] = smoother.fit(increments.col(static_cast<Eigen::Index>(i) + 1));
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    const std::size_t n_threads =
+        std::min<std::size_t>(n_fits, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < n_threads; ++t) {
+        try {
+            helpers.emplace_back(work);
+        } catch (const std::system_error&) {
+            break;  // no more threads: the ones running (and this one) take the rest
+        }
     }
-    return result;
+    work();
+    for (std::thread& helper : helpers) helper.join();
+    for (const std::exception_ptr& error : errors) {
+        if (error) std::rethrow_exception(error);
+    }
+    return {std::move(fits), smoother.description(), kNaN};
 }
 
 // Strong et al. (2014): the spread of the EVPPI over joint draws of the fitted functions. The

@@ -81,9 +81,13 @@ private:
 
 /// Gaussian-process regression: squared-exponential covariance with one length-scale per input
 /// (ARD), a nugget for noise and a linear mean function whose coefficients and the signal variance
-/// are integrated out under flat priors. Hyperparameters maximise the marginal likelihood on an
-/// evenly spaced subsample of at most max_training rows, which is also the training set for the
-/// posterior mean at every row.
+/// are integrated out under flat priors. The training set is an evenly spaced subsample of at most
+/// max_training rows. Candidate hyperparameters maximise the marginal likelihood on a search
+/// subset of it (quasi-Newton from several starts, with enough correlated neighbours per row for
+/// signal and noise to be told apart); the candidate kept is the smoothest whose prediction error
+/// on the other training rows is within one standard error of the best (the linear mean alone is
+/// a candidate too). The posterior mean is trained on the whole training set and evaluated at
+/// every row.
 class GaussianProcessSmoother {
 public:
     /// inputs: n x d, d >= 1, every column finite with at least two distinct values;
@@ -91,15 +95,18 @@ public:
     /// variance needs two more rows). Throws ModelError otherwise.
     GaussianProcessSmoother(const Eigen::MatrixXd& inputs, std::size_t max_training);
 
-    /// Fit y (length n, finite). No posterior draws: coefficient_deviations is empty.
+    /// Fit y (length n, finite). No posterior draws: coefficient_deviations is empty. It changes
+    /// nothing in the smoother, so several responses may be fitted at once from different threads.
     MetamodelFit fit(const Eigen::VectorXd& y) const;
 
-    /// E.g. "Gaussian process regression (...), hyperparameters on 1500 of 10000 samples".
+    /// E.g. "Gaussian process regression (...), trained on 1500 of 10000 samples; ...".
     std::string description() const;
 
 private:
     Eigen::MatrixXd inputs_;                // n x d, standardised
     std::vector<std::size_t> training_;     // rows of the training subsample
+    std::vector<std::size_t> search_;       // training rows of the hyperparameter search
+    std::vector<std::size_t> held_out_;     // the other training rows, to judge the candidates
 };
 
 }  // namespace parity
