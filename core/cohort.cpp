@@ -19,8 +19,6 @@ namespace {
 
 constexpr double kRowTolerance = 1e-9;
 
-std::string value_text(double x) { return format_double(x); }
-
 }  // namespace
 
 double StrategyOutcomes::total_cost() const {
@@ -189,8 +187,8 @@ struct Evaluator::Impl {
 
     [[noreturn]] void not_finite(int id, std::size_t b, double x) {
         throw ModelError(prog.exprs[id].context + ": '" + prog.exprs[id].text +
-                         "' evaluates to " + value_text(x) + " (" + sample_label(b) + "cycle " +
-                         value_text(vars[prog.var_cycle]) +
+                         "' evaluates to " + format_double(x) + " (" + sample_label(b) + "cycle " +
+                         format_double(vars[prog.var_cycle]) +
                          "). Check the expression and the parameters it uses");
     }
 
@@ -364,7 +362,7 @@ struct Evaluator::Impl {
                 if (!(p >= 0.0 && p <= 1.0))
                     bad_row(s, e, b, t,
                             "the probability of moving to " + prog.state_names[entry.to] +
-                                " is " + value_text(p) + " (" + prog.exprs[entry.expr].context +
+                                " is " + format_double(p) + " (" + prog.exprs[entry.expr].context +
                                 ": '" + prog.exprs[entry.expr].text + "')",
                             "Probabilities must lie in [0, 1]: check the expression and its "
                             "parameters (a rate needs rate_to_prob())");
@@ -372,13 +370,13 @@ struct Evaluator::Impl {
             }
             if (has_complement && 1.0 - sum < -kRowTolerance)
                 bad_row(s, e, b, t,
-                        "the complement (C) is " + value_text(1.0 - sum) + " (" +
+                        "the complement (C) is " + format_double(1.0 - sum) + " (" +
                             row.complement_context + "): the other transitions sum to " +
-                            value_text(sum),
+                            format_double(sum),
                         "The probabilities out of a state may not add up to more than 1");
             if (!has_complement && std::abs(sum - 1.0) > kRowTolerance)
                 bad_row(s, e, b, t,
-                        "the transition probabilities sum to " + value_text(sum) + ", not 1",
+                        "the transition probabilities sum to " + format_double(sum) + ", not 1",
                         "Make the row sum to 1, or write C for one transition to take the "
                         "complement");
         }
@@ -426,7 +424,7 @@ struct Evaluator::Impl {
             for (std::size_t b = 0; b < B; ++b) {
                 const double x = values_of(id)[b];
                 if (x < 0.0 || x > 1.0)
-                    throw ModelError(prog.exprs[id].context + ": the share is " + value_text(x) +
+                    throw ModelError(prog.exprs[id].context + ": the share is " + format_double(x) +
                                      " (" + sample_label(b) +
                                      "cycle 0). Initial shares must lie in [0, 1]");
                 w.m[e * B + b] = x;
@@ -438,7 +436,7 @@ struct Evaluator::Impl {
             if (std::abs(total - 1.0) > kRowTolerance)
                 throw ModelError(sp.initial_where + "strategy '" + sp.name +
                                  "': the initial shares sum to " +
-                                 value_text(total) + " (" + sample_label(b) +
+                                 format_double(total) + " (" + sample_label(b) +
                                  "cycle 0), not 1. Make the initial column (or initial.csv) "
                                  "sum to 1");
         }

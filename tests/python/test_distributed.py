@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import SICK_SICKER, SICK_SICKER_AGE, edit_file
+from helpers import SICK_SICKER, SICK_SICKER_AGE, edit_file, two_state_model
 
 import parity
 
@@ -74,15 +74,7 @@ def test_two_models_on_one_cluster_each_run_their_own_files(client, tmp_path: Pa
 
 
 def test_a_model_without_distributions_fails_before_reaching_the_cluster(client) -> None:
-    m = parity.Model("fixed", n_cycles=5)
-    m.states("Alive", parity.Model.dead("Dead"))
-    m.strategies("Usual care")
-    m.parameters(p_die=0.1, c_alive=1000, u_alive=0.8)
-    m.transition("Alive", "Dead", "p_die")
-    m.transition("Alive", "Alive", "C")
-    m.transition("Dead", "Dead", 1)
-    m.reward("Alive", nhs_acute="c_alive", utility="u_alive")
-    m.initial(Alive=1)
+    m = two_state_model(0.1, 5)  # no parameter has a distribution
     with pytest.raises(parity.ModelError, match="distribution"):
         m.psa(100, client=client)
     with pytest.raises(parity.ModelError, match="chunk_size"):

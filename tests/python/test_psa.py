@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SICK_SICKER, SICK_SICKER_AGE, STRATEGIES
+from helpers import SICK_SICKER, SICK_SICKER_AGE, STRATEGIES, two_state_model
 
 import parity
 from parity import _core
@@ -266,15 +266,7 @@ def test_bad_arguments_raise_model_error(model: parity.Model, kwargs: dict, mess
 
 
 def test_a_model_without_distributions_cannot_run_a_psa() -> None:
-    m = parity.Model("fixed", n_cycles=5)
-    m.states("Alive", parity.Model.dead("Dead"))
-    m.strategies("Usual care")
-    m.parameters(p_die=0.1, c_alive=1000, u_alive=0.8)
-    m.transition("Alive", "Dead", "p_die")
-    m.transition("Alive", "Alive", "C")
-    m.transition("Dead", "Dead", 1)
-    m.reward("Alive", nhs_acute="c_alive", utility="u_alive")
-    m.initial(Alive=1)
+    m = two_state_model(0.1, 5)  # no parameter has a distribution
     with pytest.raises(parity.ModelError, match="distribution"):
         m.psa(10)
 
