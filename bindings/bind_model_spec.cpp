@@ -140,6 +140,7 @@ void bind_model_spec(py::module_& m) {
         .def_readwrite("cost_categories", &ModelSpec::cost_categories);
 
     m.def("setting_descriptions", &setting_descriptions);
+    m.def("payer_descriptions", &payer_descriptions);
 }
 
 }  // namespace parity

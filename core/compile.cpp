@@ -52,6 +52,7 @@ public:
 
     Program run() {
         check_settings();
+        check_sources();
         collect_states();
         collect_strategies();
         collect_parameters();
@@ -92,6 +93,21 @@ private:
                  "Add a row n_cycles,<number> to settings.csv (or settings n_cycles=...)");
         if (!(s.cycle_length > 0))
             fail({}, "cycle_length must be positive", "Set cycle_length in years, e.g. 1 or 1/12");
+    }
+
+    // Replication models promise a source for every input; an empty cell would break that
+    // promise silently, so it is an error when the model asks for sources.
+    void check_sources() {
+        if (!spec().settings.require_sources) return;
+        const std::string fix =
+            "Cite the report, table or page and price year, or write 'Assumption: <reasoning>' "
+            "(settings.csv sets require_sources)";
+        for (const auto& p : spec().parameters)
+            if (trim(p.source).empty())
+                fail(row_of(p.where), "parameter '" + p.name + "' has no source", fix);
+        for (const auto& t : spec().tables)
+            if (trim(t.source).empty())
+                fail(row_of(t.where), "lookup table '" + t.name + "' has no source", fix);
     }
 
     void collect_states() {
@@ -286,7 +302,10 @@ private:
                 prog_.categories.end())
                 prog_.categories.push_back(c);
         };
-        for (const auto& c : spec().cost_categories) add(c.name, c.where);
+        for (const auto& c : spec().cost_categories) {
+            check_payer(c);
+            add(c.name, c.where);
+        }
         for (const auto& r : spec().state_rewards) {
             if (trim(r.category).empty())
                 fail(r.where, "a state reward has no category",
@@ -299,6 +318,17 @@ private:
                      "Give a cost category (e.g. nhs_acute) or utility");
             add(r.category, row_of(r.where));
         }
+    }
+
+    static void check_payer(const CostCategory& c) {
+        if (c.payer.empty()) return;
+        std::vector<std::string> payers;
+        for (const auto& kv : payer_descriptions()) payers.push_back(kv.first);
+        if (std::find(payers.begin(), payers.end(), c.payer) == payers.end())
+            fail(row_of(c.where),
+                 "cost category '" + c.name + "' has unknown payer '" + c.payer + "'" +
+                     did_you_mean(c.payer, payers),
+                 "Use one of: " + join(payers, ", ") + " (or leave payer empty)");
     }
 
     std::size_t category_index(const std::string& c) const {

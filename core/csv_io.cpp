@@ -72,6 +72,7 @@ public:
     }
 
     const std::vector<CsvRow>& rows() const { return table_.rows; }
+    bool has(const std::string& column) const { return table_.find_column(column) >= 0; }
     const std::string& file() const { return table_.file; }
 
     /// The cell, or "" when the file has no such column.
@@ -207,7 +208,17 @@ void read_settings(const Sheet& sheet, ModelSpec& spec) {
     }
 }
 
+// The compiler checks each row's source; only the reader can tell that the column is missing.
+void require_source_column(const Sheet& sheet, const ModelSpec& spec) {
+    if (spec.settings.require_sources && !sheet.has("source"))
+        throw InputError(file_only(sheet.file()), "the file has no source column",
+                         "Add a source column citing the report, table or page and price year of "
+                         "each row, or 'Assumption: <reasoning>' (settings.csv sets "
+                         "require_sources)");
+}
+
 void read_parameters(const Sheet& sheet, ModelSpec& spec) {
+    require_source_column(sheet, spec);
     Names seen("parameter");
     for (const auto& row : sheet.rows()) {
         Parameter p;
@@ -444,6 +455,7 @@ LookupTable read_table(const Folder& folder, const Sheet& sheet, const CsvRow& r
 }
 
 void read_tables(const Folder& folder, const Sheet& sheet, ModelSpec& spec) {
+    require_source_column(sheet, spec);
     Names seen("table");
     for (const auto& row : sheet.rows()) {
         LookupTable t = read_table(folder, sheet, row);

@@ -109,6 +109,25 @@ const std::vector<std::pair<std::string, std::string>>& setting_descriptions() {
         {"currency", "currency of all costs (default GBP)"},
         {"price_year", "price year every cost is expressed in, e.g. 2024/25"},
         {"wtp", "willingness-to-pay values per QALY separated by semicolons"},
+        {"require_sources", "true to require a source for every parameter and lookup table"},
+    };
+    return d;
+}
+
+const std::vector<std::pair<std::string, std::string>>& payer_descriptions() {
+    static const std::vector<std::pair<std::string, std::string>> d = {
+        {"nhs_acute", "NHS acute hospitals: inpatient, outpatient, A&E"},
+        {"nhs_primary_care", "NHS primary care: general practice, community pharmacy"},
+        {"nhs_mental_health", "NHS mental health services"},
+        {"nhs_community", "NHS community health services"},
+        {"nhs_other", "other NHS spending (prescribing, ambulance, specialised commissioning)"},
+        {"local_authority_social_care", "local authority adult and children's social care"},
+        {"other_public_sector", "other public sector: education, criminal justice, benefits"},
+        {"employers", "employers: sickness absence and lost output they bear"},
+        {"individuals", "people and families: out-of-pocket costs, unpaid care"},
+        {"wider_society",
+         "wider society: productivity not borne by employers, quality of life valued in money, "
+         "crime victims"},
     };
     return d;
 }
@@ -171,6 +190,8 @@ void apply_setting(Settings& s, const std::string& raw_key, const std::string& r
             s.currency = value;
         } else if (key == "price_year") {
             s.price_year = value;
+        } else if (key == "require_sources") {
+            s.require_sources = parse_bool(key, value, where);
         } else if (key == "wtp") {
             s.wtp = parse_list(key, value, where);
             for (double w : s.wtp)
@@ -209,6 +230,7 @@ std::vector<std::pair<std::string, std::string>> settings_to_pairs(const Setting
     out.push_back({"currency", s.currency});
     if (!s.price_year.empty()) out.push_back({"price_year", s.price_year});
     out.push_back({"wtp", join_numbers(s.wtp)});
+    if (s.require_sources) out.push_back({"require_sources", "true"});
     return out;
 }
 

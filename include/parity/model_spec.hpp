@@ -144,6 +144,9 @@ struct Settings {
     CorrectionSpec correction;
     std::string currency = "GBP";
     std::string price_year;
+    /// When true every parameter and lookup table must cite its source (or say "Assumption:
+    /// ..."): the shipped replication models set it so no input goes unsourced.
+    bool require_sources = false;
     /// Willingness-to-pay values for net benefit (per QALY).
     std::vector<double> wtp = {20000.0, 30000.0};
 };
@@ -173,6 +176,10 @@ void apply_setting(Settings& settings, const std::string& key, const std::string
 
 /// The names apply_setting accepts, with a one-line description each (for docs and messages).
 const std::vector<std::pair<std::string, std::string>>& setting_descriptions();
+
+/// The payers a cost category may name (cost_categories.csv `payer`), with a description each:
+/// the budget-impact view splits costs and savings by these organisations.
+const std::vector<std::pair<std::string, std::string>>& payer_descriptions();
 
 /// The settings as key,value pairs that apply_setting reads back to the same Settings.
 std::vector<std::pair<std::string, std::string>> settings_to_pairs(const Settings& settings);

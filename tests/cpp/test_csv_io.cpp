@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "parity/cohort.hpp"
 #include "parity/csv_io.hpp"
 #include "parity/csv_table.hpp"
 
@@ -251,7 +252,7 @@ ModelSpec full_spec() {
     one.notes = "index";
     spec.tables = {lt, one};
     spec.covariance = {{"a", "a", 0.25, {}}, {"a", "b", -0.0125, {}}};
-    spec.cost_categories = {{"acute", "Acute hospital care", "NHS acute trust", true, "", {}},
+    spec.cost_categories = {{"acute", "Acute hospital care", "nhs_acute", true, "", {}},
                             {"drug", "", "", false, "prescribing", {}}};
     return spec;
 }
@@ -619,6 +620,42 @@ TEST_CASE("settings errors point at the value cell", "[csv_io][errors]") {
     write_file(dir / "settings.csv", "setting,value\nn_cycles,10\nN_CYCLES,12\n");
     REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()),
                         Contains("settings.csv:3:1") && Contains("lines 2 and 3"));
+}
+
+TEST_CASE("require_sources needs a source column and a source on every row", "[csv_io][errors]") {
+    TempDir dir;
+    write_minimal_folder(dir);
+    write_file(dir / "settings.csv", "setting,value\nn_cycles,10\nrequire_sources,true\n");
+    CHECK_NOTHROW(parity::CompiledModel(parity::read_model_folder(dir.str())));
+    write_file(dir / "parameters.csv", "name,value\np_AB,0.1\nc_A,100\n");
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
+                        Contains("parameters.csv:1") && Contains("'source' is missing"));
+    write_file(dir / "parameters.csv", "name,value,source\np_AB,0.1,test\nc_A,100,\n");
+    REQUIRE_THROWS_WITH(parity::CompiledModel(parity::read_model_folder(dir.str())),
+                        Contains("parameters.csv:3") && Contains("'c_A' has no source") &&
+                            Contains("Assumption:"));
+    write_file(dir / "parameters.csv", "name,value,source\np_AB,0.1,test\nc_A,100,test\n");
+    write_file(dir / "tables/lt.csv", "age,q\n0,0.1\n");
+    write_file(dir / "tables.csv", "name,file\nlt,tables/lt.csv\n");
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
+                        Contains("tables.csv") && Contains("no source column"));
+    write_file(dir / "tables.csv", "name,file,source\nlt,tables/lt.csv,\n");
+    REQUIRE_THROWS_WITH(parity::CompiledModel(parity::read_model_folder(dir.str())),
+                        Contains("tables.csv:2") && Contains("'lt' has no source"));
+    write_file(dir / "settings.csv", "setting,value\nn_cycles,10\n");
+    CHECK_NOTHROW(parity::CompiledModel(parity::read_model_folder(dir.str())));
+}
+
+TEST_CASE("a cost category's payer must be a known payer", "[csv_io][errors]") {
+    TempDir dir;
+    write_minimal_folder(dir);
+    write_file(dir / "cost_categories.csv",
+               "category,payer,cash_releasing\ncare,nhs_acute,yes\n");
+    CHECK_NOTHROW(parity::CompiledModel(parity::read_model_folder(dir.str())));
+    write_file(dir / "cost_categories.csv", "category,payer,cash_releasing\ncare,nhs_acut,yes\n");
+    REQUIRE_THROWS_WITH(parity::CompiledModel(parity::read_model_folder(dir.str())),
+                        Contains("cost_categories.csv:2") && Contains("unknown payer 'nhs_acut'") &&
+                            Contains("did you mean 'nhs_acute'"));
 }
 
 TEST_CASE("lookup tables are checked cell by cell", "[csv_io][errors]") {

@@ -312,3 +312,17 @@ def test_lookup_table_errors() -> None:
 def test_tunnel_length_must_be_whole() -> None:
     with pytest.raises(parity.InputError, match="tunnel_length 2.5"):
         parity.Model("m").state("S", tunnel_length=2.5)
+
+
+def test_unknown_payer_suggests_the_closest() -> None:
+    model = two_state_model()
+    model.cost_category("nhs_acute", payer="nhs_acute_trust", cash_releasing=True)
+    with pytest.raises(parity.ModelError, match=r"unknown payer 'nhs_acute_trust'.*nhs_acute"):
+        model.run()
+    assert "nhs_acute" in dict(parity._core.payer_descriptions())
+
+
+def test_require_sources_names_the_unsourced_parameter() -> None:
+    model = two_state_model().set(require_sources=True)
+    with pytest.raises(parity.ModelError, match=r"parameter 'p_die' has no source"):
+        model.run()
