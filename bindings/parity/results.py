@@ -80,6 +80,15 @@ class Results:
         self.strategies: list[str] = [s.strategy for s in outcomes.strategies]
         self.categories: list[str] = list(outcomes.categories)
         self.states: list[str] = list(outcomes.states)
+        listed = {c.name: c for c in spec.cost_categories}
+        #: Who bears each cost category ("" when the model does not say) and whether a saving
+        #: in it releases cash.
+        self.payers: dict[str, str] = {
+            c: (listed[c].payer if c in listed else "") for c in self.categories
+        }
+        self.cash_releasing: dict[str, bool] = {
+            c: (bool(listed[c].cash_releasing) if c in listed else False) for c in self.categories
+        }
 
     # ---- totals ---------------------------------------------------------------------------
 
@@ -136,6 +145,80 @@ class Results:
         """
         table = self.costs.pivot(index="strategy", columns="category", values="discounted")
         return table.reindex(index=self.strategies, columns=self.categories)
+
+    @property
+    def costs_by_payer(self) -> pd.DataFrame:
+        """Discounted costs summed by payer.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per strategy (model order), one column per payer in the order the cost
+            categories first name them (``unassigned`` for categories without a payer).
+        """
+        costs = self.costs.assign(payer=lambda d: d["category"].map(self._payer_or_unassigned))
+        payers = list(dict.fromkeys(self._payer_or_unassigned(c) for c in self.categories))
+        table = costs.pivot_table(
+            index="strategy", columns="payer", values="discounted", aggfunc="sum", sort=False
+        )
+        return table.reindex(index=self.strategies, columns=payers)
+
+    def _payer_or_unassigned(self, category: str) -> str:
+        return self.payers.get(category) or "unassigned"
+
+    def savings(self, comparator: str | None = None) -> pd.DataFrame:
+        """Who pays and who saves: each strategy's costs against a comparator, by category.
+
+        Parameters
+        ----------
+        comparator
+            The strategy the others are compared with (default: the first strategy, usually
+            usual care).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per other strategy and cost category, with columns ``strategy``,
+            ``category``, ``payer``, ``cash_releasing``, ``comparator_cost``,
+            ``strategy_cost`` and ``saving`` (comparator cost minus strategy cost: positive
+            where the strategy saves, negative where it costs more), discounted and
+            ``saving_undiscounted``.
+
+        Raises
+        ------
+        ValueError
+            If ``comparator`` is not a strategy of the model.
+        """
+        base = comparator if comparator is not None else self.strategies[0]
+        if base not in self.strategies:
+            raise ValueError(
+                f"comparator '{base}' is not a strategy; the strategies are "
+                + ", ".join(self.strategies)
+            )
+        costs = self.costs.set_index(["strategy", "category"])
+        rows = []
+        for strategy in self.strategies:
+            if strategy == base:
+                continue
+            for category in self.categories:
+                mine, theirs = costs.loc[(strategy, category)], costs.loc[(base, category)]
+                rows.append(
+                    {
+                        "strategy": strategy,
+                        "category": category,
+                        "payer": self._payer_or_unassigned(category),
+                        "cash_releasing": self.cash_releasing[category],
+                        "comparator_cost": theirs["discounted"],
+                        "strategy_cost": mine["discounted"],
+                        "saving": theirs["discounted"] - mine["discounted"],
+                        "saving_undiscounted": theirs["undiscounted"] - mine["undiscounted"],
+                    }
+                )
+        columns = [
+            "strategy", "category", "payer", "cash_releasing", "comparator_cost",
+            "strategy_cost", "saving", "saving_undiscounted",
+        ]
+        return pd.DataFrame(rows, columns=columns)
 
     # ---- per cycle ----------------------------------------------------------------------
 

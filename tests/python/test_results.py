@@ -245,3 +245,26 @@ def test_cost_category_named_like_an_outcome_is_refused() -> None:
     m.reward("Alive", qalys=5)
     with pytest.raises(parity.ModelError, match="'qalys' cannot be a cost category.*Rename"):
         m.run()
+
+
+def test_savings_and_costs_by_payer_follow_the_categories() -> None:
+    model = two_state_model(n_cycles=3, cost=100.0)
+    model.strategies("Service")
+    model.parameter("c_service", 30.0, source="test")
+    model.reward("Alive", strategy="Service", nhs_mental_health="c_service", nhs_acute="c_alive * 0.5")
+    model.cost_category("nhs_acute", payer="nhs_acute", cash_releasing=True)
+    model.cost_category("nhs_mental_health", payer="nhs_mental_health")
+    results = model.run()
+    alive_years = results.summary.loc["Usual care", "life_years"]
+    by_payer = results.costs_by_payer
+    assert by_payer.loc["Usual care", "nhs_acute"] == pytest.approx(100.0 * alive_years)
+    assert by_payer.loc["Service", "nhs_acute"] == pytest.approx(50.0 * alive_years)
+    assert by_payer.loc["Service", "nhs_mental_health"] == pytest.approx(30.0 * alive_years)
+    savings = results.savings().set_index("category")
+    assert list(savings["strategy"].unique()) == ["Service"]
+    assert savings.loc["nhs_acute", "saving"] == pytest.approx(50.0 * alive_years)
+    assert bool(savings.loc["nhs_acute", "cash_releasing"]) is True
+    assert savings.loc["nhs_mental_health", "saving"] == pytest.approx(-30.0 * alive_years)
+    assert bool(savings.loc["nhs_mental_health", "cash_releasing"]) is False
+    with pytest.raises(ValueError, match="is not a strategy"):
+        results.savings("Nobody")
