@@ -9,6 +9,9 @@ from .cea import icer_table, net_benefit_table
 from . import dsa, plots
 from .model import Model, load
 from .psa import PsaResults, run_psa
+# parity.replicate is the function; take the module's other names with
+# `from parity.replicate import ...`
+from .replicate import replicate
 from .results import Results
 from .uncertainty import UncertaintyAnalysis
 
@@ -26,5 +29,6 @@ __all__ = [
     "icer_table",
     "load",
     "net_benefit_table",
+    "replicate",
 ]
 __version__ = "0.1.0"

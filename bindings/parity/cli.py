@@ -20,6 +20,7 @@ import pandas as pd
 from . import _core
 from .cli_uncertainty import add_commands as add_uncertainty_commands
 from .model import Model
+from .replicate import failures, render_markdown, render_text, replicate, target_folders
 from .results import Results
 
 #: The CSV files ``parity run`` writes for each model, and what each holds.
@@ -181,6 +182,40 @@ def _check(args: argparse.Namespace) -> int:
     return _each_folder(args, check_one)
 
 
+def _replicate(args: argparse.Namespace) -> int:
+    paths = args.folders or [args.params]
+    folders = target_folders(paths)
+    tables = []
+    failed = 0
+    for folder in folders:
+        try:
+            tables.append(replicate(folder))
+        except _core.ParityError as err:
+            print(f"parity: error: {err}", file=sys.stderr)
+            failed += 1
+    table = pd.concat(tables, ignore_index=True) if tables else replicate([])
+    if tables:
+        print(render_text(table), end="")
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+    if args.markdown:
+        page = Path(args.markdown)
+        links = {
+            folder.resolve().name: Path(
+                os.path.relpath(folder.resolve().parent.parent / "docs" / "models",
+                                page.resolve().parent)
+            ).joinpath(f"{folder.resolve().name}.md").as_posix()
+            for folder in folders
+        }
+        command = " ".join(["parity replicate", *map(str, args.folders or []),
+                            *([] if args.folders or args.params == "params" else ["--params", args.params]),
+                            "--markdown", str(args.markdown)])
+        page.write_text(render_markdown(table, command, links), encoding="utf-8")
+    if failed:
+        return 2
+    return 1 if len(failures(table)) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``parity`` command."""
     parser = argparse.ArgumentParser(
@@ -224,6 +259,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("models", nargs="+", help="model folders, or a folder of them (params/)")
     check.set_defaults(func=_check)
+
+    replicate_cmd = sub.add_parser(
+        "replicate",
+        help="compare the published figures models target (targets.csv) with the models",
+        description="For each model folder with targets.csv, run the base case and the "
+        "scenarios its figures need, evaluate each figure's measure and print published "
+        "beside model values with a status: reproduced, calibrated, not reproduced, or NOT "
+        "REPRODUCED (outside tolerance) for a figure expected reproduced or calibrated that "
+        "the model misses.",
+        epilog="Exit status: 0 every figure expected reproduced or calibrated is; 1 one is "
+        "outside its tolerance (or an output file cannot be written); 2 a targets.csv or "
+        "model folder has a problem.",
+    )
+    replicate_cmd.add_argument(
+        "folders", nargs="*",
+        help="model folders with targets.csv, or folders of them (default: every folder "
+        "under --params that has targets.csv)",
+    )
+    replicate_cmd.add_argument(
+        "--params", default="params", metavar="DIR",
+        help="where to look for model folders when none is given (default: params)",
+    )
+    replicate_cmd.add_argument("--csv", metavar="FILE", help="write the table as CSV")
+    replicate_cmd.add_argument(
+        "--markdown", metavar="FILE",
+        help="write the replication page (e.g. docs/replication.md): generated, dated nowhere, "
+        "so it only changes when a figure does",
+    )
+    replicate_cmd.set_defaults(func=_replicate)
 
     add_uncertainty_commands(sub, _analyse_each_folder)
     return parser

@@ -1,0 +1,813 @@
+"""Replication of published figures: does each model still give the numbers it targets?
+
+A model folder may hold ``targets.csv``: the published figures the model targets, each with
+the arithmetic (``measure``) that gives the model's value of the figure, a tolerance implied by
+the rounding of the published number, and whether the figure is expected to be reproduced,
+calibrated (an unknown input was set to hit it) or not reproduced (and why). The format is in
+``docs/model-folder-format.md`` (section "targets.csv").
+
+:func:`replicate` runs the base case and every scenario a folder's targets ask for once,
+evaluates each measure and gives every figure a status; :func:`failures` picks the figures
+expected to be reproduced or calibrated that fell outside their tolerance. :func:`render_text`
+and :func:`render_markdown` show the table for a terminal and for ``docs/replication.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence, Union
+
+import pandas as pd
+
+from . import _core
+from .measure import MeasureError, Namespace, did_you_mean, evaluate, namespace
+from .model import Model
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+TARGETS_FILE = "targets.csv"
+
+#: Columns targets.csv must have, and those it may have (their cells may all be empty).
+REQUIRED_COLUMNS = [
+    "id", "report", "figure", "published", "unit", "tolerance", "measure", "expected", "source",
+    "notes",
+]
+OPTIONAL_COLUMNS = ["scenario", "comparison"]
+
+REPRODUCED = "reproduced"
+CALIBRATED = "calibrated"
+NOT_REPRODUCED = "not reproduced"
+#: The status of a figure expected reproduced or calibrated whose model value misses it.
+FAILED = "NOT REPRODUCED (outside tolerance)"
+
+#: What each status means (the legend of the generated page).
+STATUS_LEGEND = {
+    REPRODUCED: "the model's arithmetic on its sourced inputs gives the published figure "
+    "within the tolerance implied by the figure's rounding.",
+    CALIBRATED: "an input that no source gives was set so that the model hits this figure "
+    "(the notes say which); at least one other figure of the same report is reproduced.",
+    NOT_REPRODUCED: "the model does not give this figure; the notes say why (an input not "
+    "published, a method the model does not follow, ...).",
+    FAILED: "a figure expected to be reproduced or calibrated that the model now misses: "
+    "an input or the model changed. `parity replicate` exits with status 1.",
+}
+
+COMPARISONS = {
+    "equal": "|model - published| <= tolerance",
+    "at_least": "model >= published - tolerance",
+    "at_most": "model <= published + tolerance",
+}
+
+#: Columns of the table :func:`replicate` returns, in order.
+COLUMNS = [
+    "model", "report", "id", "figure", "published", "model_value", "difference",
+    "relative_difference", "unit", "tolerance", "status", "source", "notes", "expected",
+    "comparison", "scenario", "measure",
+]
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+# ---- reading targets.csv ------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """A cell's text and where it is (file, line, 1-based column, column name)."""
+
+    text: str
+    file: str
+    line: int
+    column: int
+    name: str
+
+    def error(self, what: str, fix: str = "") -> _core.InputError:
+        """An InputError pointing at this cell, in the form the model folder reader uses."""
+        place = f"{self.file}:{self.line}"
+        if self.column > 0:
+            place += f":{self.column} (column '{self.name}')"
+        return _core.InputError(f"{place}: {what}" + (f". {fix}" if fix else ""))
+
+
+@dataclass
+class Target:
+    """One row of targets.csv, checked."""
+
+    cells: dict[str, Cell]
+    published: float
+    tolerance: float
+    expected: str
+    comparison: str
+    scenario: tuple[tuple[str, str], ...]
+
+    def __getitem__(self, column: str) -> str:
+        cell = self.cells.get(column)
+        return cell.text if cell is not None else ""
+
+    @property
+    def line(self) -> int:
+        return self.cells["id"].line
+
+
+def _split_record(text: str, file: str, line: int) -> list[str] | None:
+    """The cells of one record, or None when it ends inside a quoted cell (it goes on on the
+    next line). Same rules as the model folder reader: a cell starting with a quote runs to the
+    matching quote, "" standing for one quote; unquoted cells are trimmed."""
+    cells: list[str] = []
+    n, j = len(text), 0
+    while True:
+        while j < n and text[j] in " \t\r":
+            j += 1
+        if j < n and text[j] == '"':
+            cell, j, closed = [], j + 1, False
+            while j < n:
+                if text[j] != '"':
+                    cell.append(text[j])
+                elif j + 1 < n and text[j + 1] == '"':
+                    cell.append('"')
+                    j += 1
+                else:
+                    closed = True
+                    j += 1
+                    break
+                j += 1
+            if not closed:
+                return None
+            while j < n and text[j] in " \t\r":
+                j += 1
+            if j < n and text[j] != ",":
+                column = len(cells) + 1
+                raise _core.InputError(
+                    f"{file}:{line + text.count(chr(10), 0, j)}:{column}: text follows the "
+                    f"closing quote of cell {column}. Put the whole cell in quotes and write "
+                    'each quote inside it twice, e.g. "5"" screen"'
+                )
+            cells.append("".join(cell))
+        else:
+            end = text.find(",", j)
+            end = n if end < 0 else end
+            cells.append(text[j:end].strip(" \t\r"))
+            j = end
+        if j >= n:
+            return cells
+        j += 1
+
+
+def read_csv(path: PathLike, shown_as: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """Read a CSV file by the rules of every model folder file.
+
+    A UTF-8 byte-order mark and CRLF line endings are accepted; blank lines, rows of empty
+    cells and lines starting with ``#`` are skipped (line numbers still count them); quoted
+    cells may hold commas, doubled quotes and line breaks; empty cells beyond the header are
+    dropped. (The C++ reader of model folders is not exposed to Python, so its rules are
+    followed here.)
+
+    Returns
+    -------
+    tuple
+        The header's line (0 for an empty file), the header and the data rows as
+        ``(line, cells)`` with one cell per header column.
+
+    Raises
+    ------
+    parity.InputError
+        Naming the file, line and column of a quote never closed, a row with more or fewer
+        cells than the header, an unnamed or duplicate column, or a header split by semicolons.
+    """
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as err:
+        raise _core.InputError(f"{shown_as}: cannot open the file ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise _core.InputError(
+            f"{shown_as}: not UTF-8 text. Save it from Excel as 'CSV UTF-8 (Comma delimited)'"
+        ) from None
+    lines = text.split("\n")
+    records: list[tuple[int, list[str]]] = []
+    i = 0
+    while i < len(lines):
+        first, record = i + 1, lines[i].rstrip("\r")
+        i += 1
+        if not record.strip(" \t") or record.lstrip(" \t").startswith("#"):
+            continue
+        cells = _split_record(record, shown_as, first)
+        while cells is None:
+            if i >= len(lines):
+                raise _core.InputError(
+                    f"{shown_as}:{first}: a quote is never closed. Add the closing quote, and "
+                    'write each quote inside a quoted cell twice ("")'
+                )
+            record += "\n" + lines[i].rstrip("\r")
+            i += 1
+            cells = _split_record(record, shown_as, first)
+        if any(cells):
+            records.append((first, cells))
+    if not records:
+        return 0, [], []
+    header_line, header = records[0]
+    while header and not header[-1]:
+        header.pop()
+    _check_header(header, shown_as, header_line)
+    rows = []
+    for line, cells in records[1:]:
+        if len(cells) < len(header) or any(cells[len(header):]):
+            raise _core.InputError(
+                f"{shown_as}:{line}: the row has {len(cells)} cells but the header (line "
+                f"{header_line}) has {len(header)} columns. Give every row one cell per column "
+                '(leave cells empty if they do not apply) and quote cells holding commas ("a, b")'
+            )
+        rows.append((line, cells[: len(header)]))
+    return header_line, header, rows
+
+
+def _check_header(header: list[str], file: str, line: int) -> None:
+    if len(header) == 1 and ";" in header[0]:
+        raise _core.InputError(
+            f"{file}:{line}:1: the header '{header[0]}' looks separated by semicolons. Save the "
+            "file as 'CSV UTF-8 (Comma delimited)': cells must be separated by commas"
+        )
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if not name:
+            raise _core.InputError(
+                f"{file}:{line}:{i + 1}: column {i + 1} of the header has no name. Give the "
+                "column a name or delete it"
+            )
+        if name.lower() in seen:
+            raise _core.InputError(
+                f"{file}:{line}:{i + 1}: columns {seen[name.lower()] + 1} and {i + 1} are both "
+                f"called '{name}'. Rename or delete one of them"
+            )
+        seen[name.lower()] = i
+
+
+def _number(cell: Cell, fix: str) -> float:
+    if not _NUMBER.fullmatch(cell.text):
+        shown = f"'{cell.text}'" if cell.text else "an empty cell"
+        raise cell.error(f"{shown} is not a plain number", fix)
+    return float(cell.text)
+
+
+def _choice(cell: Cell, choices: Iterable[str], default: str = "") -> str:
+    value = " ".join(cell.text.lower().split())
+    if not value and default:
+        return default
+    choices = list(choices)
+    if value not in choices:
+        shown = f"'{cell.text}'" if cell.text else "an empty cell"
+        raise cell.error(
+            f"{shown} is not accepted{did_you_mean(value, choices)}",
+            "Write one of: " + ", ".join(choices),
+        )
+    return value
+
+
+def parse_scenario(cell: Cell) -> tuple[tuple[str, str], ...]:
+    """The overrides of a ``scenario`` cell, ``"name=value; name=value"``, as (name, value)
+    pairs. A piece without ``=`` continues the previous value, so that a list setting such as
+    ``wtp=20000;30000`` needs no quoting.
+
+    Raises
+    ------
+    parity.InputError
+        For a cell that does not start with ``name=``, an empty name or value, or a name given
+        twice.
+    """
+    pairs: list[list[str]] = []
+    for piece in cell.text.split(";"):
+        if "=" in piece:
+            name, value = (s.strip() for s in piece.split("=", 1))
+            if not name or not value:
+                raise cell.error(
+                    f"'{piece.strip()}' needs a name and a value",
+                    "Write overrides as name=value separated by ';', e.g. n_cycles=1; c_drug=500",
+                )
+            if any(name == p[0] for p in pairs):
+                raise cell.error(f"'{name}' is given twice", "Give each name once")
+            pairs.append([name, value])
+        elif piece.strip():
+            if not pairs:
+                raise cell.error(
+                    f"'{piece.strip()}' is not name=value",
+                    "Write overrides as name=value separated by ';', e.g. n_cycles=1; c_drug=500",
+                )
+            pairs[-1][1] += ";" + piece.strip()
+    return tuple((name, value) for name, value in pairs)
+
+
+def read_targets(path: PathLike, shown_as: str | None = None) -> list[Target]:
+    """Read and check a targets.csv.
+
+    Parameters
+    ----------
+    path
+        The file.
+    shown_as
+        How messages name it (default: ``path`` as given).
+
+    Returns
+    -------
+    list of Target
+        The rows in file order.
+
+    Raises
+    ------
+    parity.InputError
+        Naming the file, line and column of the first problem: a missing or unknown column, a
+        published value or tolerance that is not a plain number, a negative tolerance, an
+        empty or duplicate id, an unknown ``expected`` or ``comparison``, a malformed scenario,
+        an empty measure for a figure expected to be reproduced or calibrated, missing notes
+        for one calibrated or not reproduced, or a calibrated figure whose report has no
+        figure expected to be reproduced.
+    """
+    file = shown_as or os.fspath(path)
+    header_line, header, rows = read_csv(path, file)
+    accepted = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    accepted_text = ", ".join(REQUIRED_COLUMNS) + " (required) and " + ", ".join(
+        OPTIONAL_COLUMNS
+    ) + " (optional)"
+    if not header_line:
+        raise _core.InputError(
+            f"{file}: the file is empty. Its first row must be a header naming the columns: "
+            + accepted_text
+        )
+    index = {name.lower(): i for i, name in enumerate(header)}
+    for i, name in enumerate(header):
+        if name.lower() not in accepted:
+            raise _core.InputError(
+                f"{file}:{header_line}:{i + 1}: unknown column '{name}'"
+                f"{did_you_mean(name.lower(), accepted)}. Rename or delete it; the accepted "
+                f"columns are {accepted_text}"
+            )
+    for name in REQUIRED_COLUMNS:
+        if name not in index:
+            raise _core.InputError(
+                f"{file}:{header_line}: the required column '{name}' is missing (the header "
+                f"has: {', '.join(header)}). Add a column named '{name}'; the accepted columns "
+                f"are {accepted_text}"
+            )
+    targets: list[Target] = []
+    first_line: dict[str, int] = {}
+    for line, values in rows:
+        cells = {
+            name: Cell(values[i], file, line, i + 1, header[i]) for name, i in index.items()
+        }
+        target = _check_row(cells)
+        if target["id"] in first_line:
+            raise cells["id"].error(
+                f"the id '{target['id']}' is already used on line {first_line[target['id']]}",
+                "Give every figure its own id",
+            )
+        first_line[target["id"]] = line
+        targets.append(target)
+    _check_calibrated(targets)
+    return targets
+
+
+def _check_row(cells: dict[str, Cell]) -> Target:
+    for name in ("id", "report", "figure", "unit", "source"):
+        if not cells[name].text:
+            raise cells[name].error(
+                f"the {name} is empty",
+                "Every figure needs an id, report, figure, unit and source (where it was "
+                "published, with its grade)",
+            )
+    published = _number(cells["published"], "Write the published value in base units, e.g. "
+                        "8.1e9 for £8.1bn or 0.72 for 72%")
+    tolerance = _number(cells["tolerance"], "Write the half-width implied by the published "
+                        "rounding in the same units, e.g. 0.05e9 for £8.1bn")
+    if tolerance < 0:
+        raise cells["tolerance"].error(
+            f"the tolerance {cells['tolerance'].text} is negative",
+            "Give the absolute half-width implied by the rounding, e.g. 0.005 for 72%",
+        )
+    expected = _choice(cells["expected"], [REPRODUCED, CALIBRATED, NOT_REPRODUCED])
+    comparison_cell = cells.get("comparison")
+    comparison = _choice(comparison_cell, COMPARISONS, "equal") if comparison_cell else "equal"
+    scenario_cell = cells.get("scenario")
+    scenario = parse_scenario(scenario_cell) if scenario_cell else ()
+    if expected != NOT_REPRODUCED and not cells["measure"].text:
+        raise cells["measure"].error(
+            f"the figure is expected {expected} but has no measure",
+            "Give the arithmetic that gives the model's value, e.g. cost_B - cost_SoC, or "
+            "mark the figure 'not reproduced' and say why in notes",
+        )
+    if expected != REPRODUCED and not cells["notes"].text:
+        why = "which input was set to hit it" if expected == CALIBRATED else "why"
+        raise cells["notes"].error(
+            f"a figure expected {expected} needs notes", f"Say {why} in the notes"
+        )
+    return Target(cells, published, tolerance, expected, comparison, scenario)
+
+
+def _check_calibrated(targets: list[Target]) -> None:
+    """A calibrated figure is only evidence when another figure of its report is reproduced."""
+    reproduced = {t["report"] for t in targets if t.expected == REPRODUCED}
+    for t in targets:
+        if t.expected == CALIBRATED and t["report"] not in reproduced:
+            raise t.cells["expected"].error(
+                f"'{t['id']}' is calibrated to {t['report']}, but no figure of that report is "
+                "expected reproduced",
+                "Add a figure of the same report that the model reproduces, or mark this one "
+                "'not reproduced'",
+            )
+
+
+# ---- running ------------------------------------------------------------------------------
+
+
+class _ModelRuns:
+    """The base case and the scenarios of one model folder, each run once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.base = Model.from_folder(folder)
+        self.settings = [name for name, _ in _core.setting_descriptions()]
+        self.parameters = list(self.base.compile().parameter_names)
+        self._cache: dict[tuple[tuple[str, str], ...], Namespace] = {}
+
+    def namespace(self, target: Target) -> Namespace:
+        key = tuple(sorted(target.scenario))
+        if key not in self._cache:
+            cell = target.cells.get("scenario")
+            try:
+                self._cache[key] = self._run(key, cell)
+            except _core.ParityError as err:
+                if cell is None or not key:
+                    raise
+                raise cell.error(f"scenario '{cell.text}': {err}") from None
+        return self._cache[key]
+
+    def _run(self, scenario: tuple[tuple[str, str], ...], cell: Cell | None) -> Namespace:
+        settings: dict[str, str] = {}
+        overrides: dict[str, float] = {}
+        for name, value in scenario:
+            assert cell is not None
+            if name in self.settings:
+                settings[name] = value
+            elif name in self.parameters:
+                if not _NUMBER.fullmatch(value):
+                    raise cell.error(
+                        f"the override {name}={value} is not a number",
+                        "A scenario replaces a parameter by a plain number",
+                    )
+                overrides[name] = float(value)
+            else:
+                raise cell.error(
+                    f"'{name}' is neither a parameter of the model nor a setting"
+                    + did_you_mean(name, self.parameters + self.settings),
+                    "Name a parameter of parameters.csv or a setting such as n_cycles",
+                )
+        model = self.base
+        if settings:
+            model = Model.from_folder(self.folder)  # a fresh copy: the base case stays as read
+            model.set(**settings)
+        results = model.run(overrides, keep_trace=False, keep_cycles=False)
+        values = model.compile().parameter_values(0, overrides)
+        return namespace(values, results, model.spec)
+
+
+def _status(target: Target, value: float) -> str:
+    if target.expected == NOT_REPRODUCED:
+        return NOT_REPRODUCED
+    if math.isnan(value):
+        return FAILED
+    if target.comparison == "at_least":
+        hit = value >= target.published - target.tolerance
+    elif target.comparison == "at_most":
+        hit = value <= target.published + target.tolerance
+    else:
+        hit = abs(value - target.published) <= target.tolerance
+    return target.expected if hit else FAILED
+
+
+def targets_file(folder: PathLike) -> Path:
+    """The targets.csv of a model folder."""
+    return Path(folder) / TARGETS_FILE
+
+
+def replicate_folder(folder: PathLike) -> pd.DataFrame:
+    """The replication table of one model folder (see :func:`replicate`)."""
+    path = Path(folder)
+    targets = read_targets(targets_file(path), os.fspath(targets_file(folder)))
+    runs = _ModelRuns(path)
+    rows = []
+    for t in targets:
+        value = math.nan
+        if t["measure"]:
+            ns = runs.namespace(t)
+            try:
+                value = evaluate(t["measure"], ns)
+            except MeasureError as err:
+                raise t.cells["measure"].error(
+                    f"{err} (at character {err.offset + 1} of '{t['measure']}')",
+                    "A measure holds numbers, parameter names, cost_S, cost_S_<category>, "
+                    "qaly_S, ly_S and payer_S_<payer> for each strategy S, + - * / ** ( ) and "
+                    "abs, min, max",
+                ) from None
+        difference = value - t.published
+        rows.append(
+            {
+                "model": path.resolve().name,
+                "report": t["report"],
+                "id": t["id"],
+                "figure": t["figure"],
+                "published": t.published,
+                "model_value": value,
+                "difference": difference,
+                "relative_difference": difference / abs(t.published) if t.published else math.nan,
+                "unit": t["unit"],
+                "tolerance": t.tolerance,
+                "status": _status(t, value),
+                "source": t["source"],
+                "notes": t["notes"],
+                "expected": t.expected,
+                "comparison": t.comparison,
+                "scenario": "; ".join(f"{n}={v}" for n, v in t.scenario),
+                "measure": t["measure"],
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def target_folders(paths: Sequence[PathLike]) -> list[Path]:
+    """Expand each path: a model folder with targets.csv, or a folder of model folders (such as
+    params/) from which those with targets.csv are taken.
+
+    Raises
+    ------
+    parity.InputError
+        For a path that is not a folder, a model folder without targets.csv, or a folder with
+        no model folder holding targets.csv.
+    """
+    folders: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            raise _core.InputError(f"{os.fspath(raw)}: no such folder")
+        if (path / "settings.csv").exists():
+            if not targets_file(path).exists():
+                raise _core.InputError(
+                    f"{os.fspath(raw)}: the model folder has no {TARGETS_FILE}. Add one listing "
+                    "the published figures the model targets (docs/model-folder-format.md)"
+                )
+            folders.append(path)
+            continue
+        children = sorted(p for p in path.iterdir() if targets_file(p).exists())
+        if not children:
+            raise _core.InputError(
+                f"{os.fspath(raw)}: no model folder in it has a {TARGETS_FILE}. Give a model "
+                "folder with targets.csv, or a folder of such folders"
+            )
+        folders.extend(children)
+    return list(dict.fromkeys(folders))
+
+
+def replicate(folders: PathLike | Sequence[PathLike]) -> pd.DataFrame:
+    """Compare every published figure the models target with the models' values.
+
+    Parameters
+    ----------
+    folders
+        A model folder with targets.csv, a folder of model folders (such as ``params/``), or a
+        list of these.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure with the columns of :data:`COLUMNS`: ``model`` (the folder's name),
+        ``report``, ``id``, ``figure``, ``published``, ``model_value`` (NaN for a figure not
+        reproduced that has no measure), ``difference`` (model - published),
+        ``relative_difference`` (difference / |published|), ``unit``, ``tolerance``,
+        ``status`` (:data:`REPRODUCED`, :data:`CALIBRATED`, :data:`NOT_REPRODUCED` or
+        :data:`FAILED`), ``source``, ``notes``, then ``expected``, ``comparison``,
+        ``scenario`` and ``measure`` as read.
+
+    Raises
+    ------
+    parity.InputError
+        For a malformed targets.csv or a measure that cannot be evaluated (file, line and
+        column), or a folder without targets.csv.
+    parity.ModelError
+        For a model that does not run.
+    """
+    paths = [folders] if isinstance(folders, (str, os.PathLike)) else list(folders)
+    tables = [replicate_folder(f) for f in target_folders(paths)]
+    if not tables:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(tables, ignore_index=True)
+
+
+def failures(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`replicate` table expected reproduced or calibrated that the model
+    misses."""
+    return table[table["status"] == FAILED]
+
+
+def summary_line(table: pd.DataFrame) -> str:
+    """``"12 figures: 8 reproduced, 2 calibrated, 2 not reproduced"`` (and how many failed)."""
+    counts = table["status"].value_counts()
+    parts = [f"{int(counts[s])} {s}" for s in (REPRODUCED, CALIBRATED, NOT_REPRODUCED, FAILED)
+             if s in counts]
+    n = len(table)
+    return f"{n} figure{'s' if n != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
+
+
+# ---- showing ------------------------------------------------------------------------------
+
+_CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
+_SCALES = [(1e9, "bn"), (1e6, "m")]
+
+
+def _decimals(step: float) -> int:
+    """Decimals needed to show a number rounded to ``step`` (0..6)."""
+    if not step > 0:
+        return 0
+    return min(6, max(0, math.ceil(-math.log10(step) - 1e-9)))
+
+
+def _exact_decimals(x: float) -> int:
+    """Decimals needed to write ``x`` as given (0..6): 4 -> 0, 4.25 -> 2."""
+    return next((d for d in range(7) if abs(round(x, d) - x) <= 1e-9 * max(1.0, abs(x))), 6)
+
+
+def _significant(x: float, digits: int) -> int:
+    """Decimals that show ``digits`` significant digits of ``x`` (0..6)."""
+    if x == 0 or not math.isfinite(x):
+        return 0
+    return min(6, max(0, digits - 1 - math.floor(math.log10(abs(x)))))
+
+
+def format_value(
+    value: float, unit: str, tolerance: float, published: float | None = None
+) -> str:
+    """A figure as a report prints it: ``£8.1bn``, ``72%``, ``£74,000``, ``£3,145/QALY``.
+
+    Parameters
+    ----------
+    value
+        The number in base units (pounds, fractions for shares).
+    unit
+        The unit of targets.csv: ``GBP`` (or USD, EUR), ``GBP per <thing>``, ``share``,
+        ``people``, ``QALY``, ``ratio``, or any other text (shown after the number).
+    tolerance
+        The published figure's tolerance: a published figure is shown to the precision it
+        implies (the rounding step is twice the tolerance), or as written when it is 0.
+    published
+        For a model value: the published figure it is set beside. The model value then takes
+        the published figure's scale (bn, m) and one decimal more, and at least two
+        significant digits (three when the tolerance is 0), so that a difference shows.
+
+    Returns
+    -------
+    str
+        The text; empty for NaN.
+    """
+    if math.isnan(value):
+        return ""
+    words = unit.split()
+    sign = _CURRENCY_SIGNS.get(words[0], "") if words else ""
+    per = ""
+    if sign and len(words) >= 3 and words[1] == "per":
+        thing = " ".join(words[2:])
+        per = f"/{thing}" if len(words) == 3 else f" per {thing}"
+    factor, suffix = 1.0, ""
+    if unit == "share":
+        factor, suffix = 100.0, "%"
+    elif unit in ("QALY", "QALYs"):
+        suffix = " QALYs"
+    elif unit == "people":
+        suffix = " people"
+    elif not sign and unit and unit != "ratio":
+        suffix = f" {unit}"
+    reference = value if published is None else published
+    scale = ""
+    if sign or unit == "people":
+        for size, name in _SCALES:
+            if abs(reference) >= size:
+                factor, scale = factor / size, name
+                break
+    if tolerance > 0:
+        decimals = _decimals(2 * tolerance * factor)
+    else:
+        decimals = _exact_decimals(reference * factor)
+    if published is not None:
+        floor = _significant(value * factor, 3 if tolerance == 0 else 2)
+        decimals = min(6, max(decimals + 1, floor))
+    number = f"{abs(value * factor):,.{decimals}f}"
+    minus = "-" if value < 0 and float(number.replace(",", "")) != 0 else ""
+    return f"{minus}{sign}{number}{scale}{suffix}{per}"
+
+
+def _published_text(row: pd.Series) -> str:
+    text = format_value(row["published"], row["unit"], row["tolerance"])
+    if row["comparison"] == "at_least":
+        return "at least " + text
+    if row["comparison"] == "at_most":
+        return "at most " + text
+    return text
+
+
+def _model_text(row: pd.Series) -> str:
+    return format_value(row["model_value"], row["unit"], row["tolerance"], row["published"])
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_text(table: pd.DataFrame, figure_width: int = 44) -> str:
+    """The table for a terminal: one block per model, published beside model values, then the
+    summary count."""
+    lines: list[str] = []
+    for model, rows in table.groupby("model", sort=False):
+        cells = [
+            [r["id"], _short(r["figure"], figure_width), _published_text(r), _model_text(r),
+             r["status"]]
+            for _, r in rows.iterrows()
+        ]
+        header = ["id", "figure", "published", "model", "status"]
+        widths = [max(len(c[i]) for c in cells + [header]) for i in range(len(header))]
+
+        def line(c: list[str]) -> str:
+            return "  ".join(
+                c[i].rjust(widths[i]) if i in (2, 3) else c[i].ljust(widths[i])
+                for i in range(len(c))
+            ).rstrip()
+
+        lines += [f"{model}", "  " + line(header)]
+        lines += ["  " + line(c) for c in cells]
+        lines.append("")
+    lines.append(summary_line(table))
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe in a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render_markdown(
+    table: pd.DataFrame, command: str, model_pages: dict[str, str] | None = None
+) -> str:
+    """The replication page (docs/replication.md): what generated it, the status legend, a
+    summary and one table per model.
+
+    Parameters
+    ----------
+    table
+        What :func:`replicate` returned.
+    command
+        The command that generates the page, quoted in its header.
+    model_pages
+        Link of each model's page, by model name (default ``models/<name>.md``).
+
+    Returns
+    -------
+    str
+        The page. It holds no date, so generating it again from unchanged models gives the
+        same text.
+    """
+    pages = model_pages or {}
+    out = [
+        "# Replication of published figures",
+        "",
+        f"<!-- Generated by `{command}`. Do not edit by hand: change the model folders' "
+        "targets.csv and run the command again. -->",
+        "",
+        f"This page is generated by `{command}` from the `targets.csv` of each model folder "
+        "(format: [model-folder-format.md](model-folder-format.md#targetscsv-optional)). Each row sets a "
+        "published figure beside the model's value of it, computed from the model's run by "
+        "the figure's measure. Published figures are shown as rounded in the report; model "
+        "values with one more decimal.",
+        "",
+        "Status:",
+        "",
+    ]
+    out += [f"- **{status}**: {meaning}" for status, meaning in STATUS_LEGEND.items()]
+    out += ["", f"Summary: {summary_line(table)}.", ""]
+    for model, rows in table.groupby("model", sort=False):
+        link = pages.get(str(model), f"models/{model}.md")
+        out += [
+            f"## [{model}]({link})",
+            "",
+            "| Figure | Report | Published | Model | Status | Source | Notes |",
+            "|---|---|---:|---:|---|---|---|",
+        ]
+        for _, r in rows.iterrows():
+            notes = r["notes"]
+            if r["scenario"]:
+                notes = f"Scenario: {r['scenario']}. {notes}".strip()
+            status = r["status"] if r["status"] != FAILED else f"**{FAILED}**"
+            cells = [
+                f"{r['figure']} (`{r['id']}`)", r["report"], _published_text(r), _model_text(r),
+                status, r["source"], notes,
+            ]
+            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        out.append("")
+    return "\n".join(out)
