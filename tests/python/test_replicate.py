@@ -9,6 +9,7 @@ unit of annual reward.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -18,15 +19,9 @@ from helpers import PARAMS, edit_file
 
 import parity
 from parity.cli import main
-from parity.replicate import (
-    CALIBRATED,
-    COLUMNS,
-    FAILED,
-    NOT_REPRODUCED,
-    REPRODUCED,
-    format_value,
-    read_targets,
-)
+from parity.measure import MeasureError, Namespace, evaluate
+from parity.replicate import COLUMNS, format_value
+from parity.targets import CALIBRATED, FAILED, NOT_REPRODUCED, REPRODUCED, read_targets
 
 Q_USUAL, RR, N = 0.1, 0.5, 10
 C_ALIVE, C_DRUG, C_SOCIAL, U_ALIVE = 1000.0, 500.0, 200.0, 0.8
@@ -352,6 +347,63 @@ def test_ambiguous_name(tmp_path: Path) -> None:
     )
     with pytest.raises(parity.InputError, match="'cost_Treat' is ambiguous: it is the parameter"):
         parity.replicate(folder)
+
+
+def test_two_strategy_category_pairs_giving_one_name(tmp_path: Path) -> None:
+    # Strategy A with category B_c and strategy A_B with category c both give cost_A_B_c.
+    m = parity.Model("clash", n_cycles=1, discount_rate=0, correction="start")
+    m.states("Alive", parity.Model.dead("Dead"))
+    m.strategies("A", "A_B")
+    m.parameters(c=1)
+    m.transition("Alive", "Dead", 0)
+    m.transition("Alive", "Alive", "C")
+    m.transition("Dead", "Dead", 1)
+    m.reward("Alive", B_c="c", c="c", utility=1)
+    m.initial(Alive=1)
+    folder = tmp_path / "clash"
+    m.to_folder(folder)
+    (folder / "targets.csv").write_text(
+        f"{HEADER}\n{row('ok', 1, 'cost_A_c')}\n{row('x', 1, 'cost_A_B_c')}\n", encoding="utf-8"
+    )
+    with pytest.raises(parity.InputError) as info:
+        parity.replicate(folder)
+    message = str(info.value)
+    assert "targets.csv:3:7 (column 'measure')" in message
+    assert "the cost of category 'B_c' for strategy 'A'" in message
+    assert "the cost of category 'c' for strategy 'A_B'" in message
+
+
+@pytest.mark.parametrize(
+    "expression, fragment",
+    [
+        ("(lambda: 1)()", "unknown function"),
+        ("[1, 2][0]", "is not accepted"),
+        ("1 if x else 2", "is not accepted"),
+        ("x < 2", "is not accepted"),
+        ("True", "is not a number"),
+        ("'text'", "is not a number"),
+        ("1j", "is not a number"),
+        ("max(x)", "at least two arguments"),
+        ("abs(x, x)", "one argument"),
+        ("max(*x)", "plain arguments"),
+        ("x % 2", "fractions"),
+        ("(-x) ** 0.5", "fractional power"),
+        ("10.0 ** 400", "too large"),
+        ("y", "unknown name 'y'"),
+        ("X", "did you mean 'x'"),
+    ],
+)
+def test_measure_accepts_only_arithmetic(expression: str, fragment: str) -> None:
+    ns = Namespace()
+    ns.add("x", 2.0, "the parameter 'x'")
+    with pytest.raises(MeasureError, match=re.escape(fragment)):
+        evaluate(expression, ns)
+
+
+def test_measure_arithmetic() -> None:
+    ns = Namespace()
+    ns.add("x", 2.0, "the parameter 'x'")
+    assert evaluate("-x ** 2 + max(1, x, 3) / abs(-4) - min(x, 5) * +1", ns) == -4 + 0.75 - 2
 
 
 def test_folders_without_targets(tmp_path: Path) -> None:
