@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import dsa, plots
+from . import dsa, plots, scenario_file
 from .model import Model
 from .uncertainty import default_wtp_grid
 
@@ -67,6 +67,7 @@ def run_psa_command(args: argparse.Namespace, folder: Path, out: Path) -> list[P
 
 def run_dsa_command(args: argparse.Namespace, folder: Path, out: Path) -> list[Path]:
     model = Model.from_folder(folder)
+    scenarios = scenario_file.read_folder_scenarios(model, folder)  # checked before any run
     choice = dict(measure=args.measure, strategy=args.strategy, comparator=args.comparator, wtp=args.wtp)
     table = dsa.tornado(model, **choice)
     out.mkdir(parents=True, exist_ok=True)
@@ -78,6 +79,11 @@ def run_dsa_command(args: argparse.Namespace, folder: Path, out: Path) -> list[P
     thresholds = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     thresholds.to_csv(written[1], index=False)
     written.append(_save(lambda ax: plots.tornado(table, ax=ax), out / "tornado.png"))
+    results = None
+    if scenarios is not None:
+        results = scenario_file.scenario_results(model, scenarios, args.wtp)
+        results.to_csv(out / "scenarios.csv", index=False)
+        written.append(out / "scenarios.csv")
     print(f"{folder}: one-way sensitivity of {table.attrs.get('outcome', 'the outcome')}")
     print(table[["parameter", "low", "high", "outcome_low", "outcome_high", "swing"]].head(10).to_string(index=False))
     if len(thresholds):
@@ -86,6 +92,11 @@ def run_dsa_command(args: argparse.Namespace, folder: Path, out: Path) -> list[P
             print(f"  - {text}")
     else:
         print("  no parameter changes the decision within its one-way range")
+    if results is not None:
+        wtp = results["wtp"].iloc[0]
+        print(f"  scenarios (preferred strategy at {wtp:,.0f} per QALY):")
+        for name, rows in results.groupby("scenario", sort=False):
+            print(f"  - {name}: {rows['preferred_strategy'].iloc[0]}")
     return written
 
 
@@ -114,7 +125,9 @@ def add_commands(sub: argparse._SubParsersAction, each_folder: Callable) -> None
         help="deterministic sensitivity analysis: tornado and thresholds",
         description="One-way sensitivity analysis of every parameter with a distribution (its "
         "2.5th to 97.5th percentiles), written as tornado.csv and tornado.png, and the values "
-        "within those ranges at which the decision changes (thresholds.csv).",
+        "within those ranges at which the decision changes (thresholds.csv). A folder with a "
+        "scenarios.csv also gets scenarios.csv: each strategy's cost, QALYs and net monetary "
+        "benefit in the base case and every named scenario, with the preferred strategy.",
     )
     dsa_parser.add_argument("models", nargs="+", help="model folders, or a folder of them (params/)")
     dsa_parser.add_argument("--out", default="parity-results/dsa", help="output folder (default parity-results/dsa)")

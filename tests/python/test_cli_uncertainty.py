@@ -24,7 +24,7 @@ PSA_CSV = [
     "evpi.csv", "evppi.csv",
 ]
 PSA_PNG = ["ce_plane.png", "ceac.png", "expected_loss.png", "evppi.png"]
-DSA_FILES = ["tornado.csv", "thresholds.csv", "tornado.png"]
+DSA_FILES = ["tornado.csv", "thresholds.csv", "tornado.png", "scenarios.csv"]  # sick_sicker has scenarios.csv
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
