@@ -344,6 +344,14 @@ def _model_text(row: pd.Series) -> str:
     return format_value(row["model_value"], row["unit"], row["tolerance"], row["published"])
 
 
+def _difference_text(row: pd.Series) -> str:
+    """Model minus published, signed, at the model value's precision ("" without a value)."""
+    if pd.isna(row["model_value"]):
+        return ""
+    text = format_value(abs(row["difference"]), row["unit"], row["tolerance"], row["published"])
+    return ("-" if row["difference"] < 0 else "+") + text
+
+
 def _short(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -356,15 +364,15 @@ def render_text(table: pd.DataFrame, figure_width: int = 44) -> str:
     for model, rows in table.groupby("model", sort=False):
         cells = [
             [r["id"], _short(r["figure"], figure_width), _published_text(r), _model_text(r),
-             r["status"]]
+             _difference_text(r), r["status"]]
             for _, r in rows.iterrows()
         ]
-        header = ["id", "figure", "published", "model", "status"]
+        header = ["id", "figure", "published", "model", "difference", "status"]
         widths = [max(len(c[i]) for c in cells + [header]) for i in range(len(header))]
 
         def line(c: list[str]) -> str:
             return "  ".join(
-                c[i].rjust(widths[i]) if i in (2, 3) else c[i].ljust(widths[i])
+                c[i].rjust(widths[i]) if i in (2, 3, 4) else c[i].ljust(widths[i])
                 for i in range(len(c))
             ).rstrip()
 
@@ -424,8 +432,8 @@ def render_markdown(
         out += [
             f"## [{model}]({link})",
             "",
-            "| Figure | Report | Published | Model | Status | Source | Notes |",
-            "|---|---|---:|---:|---|---|---|",
+            "| Figure | Report | Published | Model | Difference | Status | Source | Notes |",
+            "|---|---|---:|---:|---:|---|---|---|",
         ]
         for _, r in rows.iterrows():
             notes = r["notes"]
@@ -434,7 +442,7 @@ def render_markdown(
             status = r["status"] if r["status"] != FAILED else f"**{FAILED}**"
             cells = [
                 f"{r['figure']} (`{r['id']}`)", r["report"], _published_text(r), _model_text(r),
-                status, r["source"], notes,
+                _difference_text(r), status, r["source"], notes,
             ]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
         out.append("")

@@ -472,7 +472,15 @@ def test_cli_markdown_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     for status in (REPRODUCED, CALIBRATED, NOT_REPRODUCED, FAILED):
         assert f"- **{status}**:" in text
     assert "## [alive_dead](models/alive_dead.md)" in text
-    assert f"| £{round(COST_USUAL):,} | £{COST_USUAL:,.1f} | reproduced |" in text
+    difference = COST_USUAL - round(COST_USUAL)
+    sign = "-" if difference < 0 else "+"
+    shown = re.search(
+        re.escape(f"| £{round(COST_USUAL):,} | £{COST_USUAL:,.1f} | ") + r"([-+])£([0-9.]+) \| reproduced \|",
+        text,
+    )
+    assert shown is not None
+    assert shown.group(1) == sign
+    assert float(shown.group(2)) == pytest.approx(abs(difference), abs=0.01)
     table = pd.read_csv(table_file)
     assert list(table.columns) == COLUMNS
     assert list(table["id"]) == ["cost", "icer", "calib", "why_not"]
