@@ -45,10 +45,12 @@ struct Evaluator::Impl {
     const double* overrides = nullptr;  // B x n_parameters, NaN: use the expression
     std::uint64_t first_sample = 0;
     bool labelled_samples = false;      // say "sample k" in errors (PSA)
+    bool keep_tree = false;             // keep sample 0's tree payoffs (a deterministic run)
 
     std::vector<double> bvars;       // variables x B: parameters, time variables, cycle_length
     std::vector<double> scratch;
     std::vector<double> row_sum;
+    std::vector<const double*> given;  // the probabilities probabilities_valid() checks
     std::vector<int> variable_of;  // per expression: the variable it merely names, or -1
     std::vector<double> expr_vals;   // n_exprs x B
 
@@ -59,6 +61,8 @@ struct Evaluator::Impl {
         std::vector<double> flow;  // n_cat x B: one-off rewards on flows into the next point
         std::vector<double> cost_d, cost_u;  // n_cost x B
         std::vector<double> qaly_d, qaly_u, ly_d, ly_u;  // B
+        std::vector<double> tree_p, tree_reach;  // tree nodes x B: branch and reach probability
+        std::vector<double> tree_values;  // tree nodes x (n_cat + 1): payoffs of sample 0
     };
     std::vector<Work> work;
     std::vector<double> point, alive;  // scratch: n_cat x B, B
@@ -147,6 +151,12 @@ struct Evaluator::Impl {
             w.cost_d.assign((n_cat - 1) * B, 0.0);
             w.cost_u.assign((n_cat - 1) * B, 0.0);
             for (auto* v : {&w.qaly_d, &w.qaly_u, &w.ly_d, &w.ly_u}) v->assign(B, 0.0);
+        }
+        for (std::size_t s = 0; s < work.size(); ++s) {
+            const std::size_t n_nodes = prog.strategies[s].tree.size();
+            work[s].tree_p.assign(n_nodes * B, 0.0);
+            work[s].tree_reach.assign(n_nodes * B, 0.0);
+            work[s].tree_values.assign(n_nodes * (n_cat + 1), 0.0);
         }
     }
 
@@ -317,15 +327,22 @@ struct Evaluator::Impl {
     /// runs as whole-block loops; only a failure goes back sample by sample to say which.
     void check_row(std::size_t s, std::size_t e, double* Pe, int t) {
         const auto& row = prog.strategies[s].rows[prog.expanded_state[e]];
+        given.clear();
+        double* complement = nullptr;
+        for (const auto& entry : row.entries)
+            if (entry.expr < 0)
+                complement = Pe + entry.to * B;
+            else
+                given.push_back(Pe + entry.to * B);
+        if (!probabilities_valid(complement)) explain_bad_row(s, e, Pe, t);
+    }
+
+    /// Whether the probabilities in `given` (B samples each) lie in [0, 1] and sum to 1, or with
+    /// a complement, to at most 1; the complement is filled in.
+    bool probabilities_valid(double* complement) {
         row_sum.assign(B, 0.0);
-        int complement = -1;
         bool in_range = true;
-        for (const auto& entry : row.entries) {
-            if (entry.expr < 0) {
-                complement = entry.to;
-                continue;
-            }
-            const double* p = Pe + entry.to * B;
+        for (const double* p : given) {
             bool ok = true;
             for (std::size_t b = 0; b < B; ++b) {
                 ok &= (p[b] >= 0.0) & (p[b] <= 1.0);
@@ -334,18 +351,17 @@ struct Evaluator::Impl {
             in_range &= ok;
         }
         bool sums_ok = true;
-        if (complement >= 0) {
-            double* c = Pe + static_cast<std::size_t>(complement) * B;
+        if (complement) {
             for (std::size_t b = 0; b < B; ++b) {
                 const double rest = 1.0 - row_sum[b];
                 sums_ok &= rest >= -kRowTolerance;
-                c[b] = rest > 0.0 ? rest : 0.0;
+                complement[b] = rest > 0.0 ? rest : 0.0;
             }
         } else {
             for (std::size_t b = 0; b < B; ++b)
                 sums_ok &= std::abs(row_sum[b] - 1.0) <= kRowTolerance;
         }
-        if (!in_range || !sums_ok) explain_bad_row(s, e, Pe, t);
+        return in_range && sums_ok;
     }
 
     [[noreturn]] void explain_bad_row(std::size_t s, std::size_t e, const double* Pe, int t) {
@@ -417,6 +433,28 @@ struct Evaluator::Impl {
         std::fill(w.flow.begin(), w.flow.end(), 0.0);
         for (auto* v : {&w.cost_d, &w.cost_u, &w.qaly_d, &w.qaly_u, &w.ly_d, &w.ly_u})
             std::fill(v->begin(), v->end(), 0.0);
+        if (prog.has_tree)
+            run_tree(s);
+        else
+            init_occupancy(s);
+        build_rows(s, 0, kConstant);
+        build_rewards(s, kConstant);
+        // Point 0 counts the initial occupancy as flows i -> i (DARTH convention), so only
+        // rewards on staying in a state apply there.
+        for (const auto& tr : sp.transition_rewards) {
+            if (tr.from != tr.to) continue;
+            for (int k = 0; k < prog.tunnel_length[tr.from]; ++k) {
+                const std::size_t e = static_cast<std::size_t>(prog.first_expanded[tr.from] + k);
+                for (std::size_t b = 0; b < B; ++b)
+                    w.flow[tr.category * B + b] += w.m[e * B + b] * values_of(tr.expr)[b];
+            }
+        }
+    }
+
+    /// The cohort at cycle 0 from the initial shares.
+    void init_occupancy(std::size_t s) {
+        const auto& sp = prog.strategies[s];
+        auto& w = work[s];
         for (std::size_t i = 0; i < S(); ++i) {
             const int id = sp.initial[i];
             if (id < 0) continue;
@@ -440,18 +478,110 @@ struct Evaluator::Impl {
                                  "cycle 0), not 1. Make the initial column (or initial.csv) "
                                  "sum to 1");
         }
-        build_rows(s, 0, kConstant);
-        build_rewards(s, kConstant);
-        // Point 0 counts the initial occupancy as flows i -> i (DARTH convention), so only
-        // rewards on staying in a state apply there.
-        for (const auto& tr : sp.transition_rewards) {
-            if (tr.from != tr.to) continue;
-            for (int k = 0; k < prog.tunnel_length[tr.from]; ++k) {
-                const std::size_t e = static_cast<std::size_t>(prog.first_expanded[tr.from] + k);
-                for (std::size_t b = 0; b < B; ++b)
-                    w.flow[tr.category * B + b] += w.m[e * B + b] * values_of(tr.expr)[b];
+    }
+
+    // ---- the decision tree -----------------------------------------------------------------
+
+    /// Walk strategy s's tree (parents come before their children): the probability of reaching
+    /// each node, its payoffs added to the totals, and the cohort reaching a terminal node with
+    /// a markov_state put into that state at cycle 0.
+    void run_tree(std::size_t s) {
+        const auto& tree = prog.strategies[s].tree;
+        auto& w = work[s];
+        std::fill(w.tree_p.begin(), w.tree_p.begin() + B, 1.0);      // the root
+        std::fill(w.tree_reach.begin(), w.tree_reach.begin() + B, 1.0);
+        const std::size_t n_cost = prog.categories.size();
+        for (std::size_t k = 0; k < tree.size(); ++k) {
+            const auto& node = tree[k];
+            const double* reach = &w.tree_reach[k * B];
+            if (!node.children.empty()) branch(s, k);
+            for (const auto& [outcome, expr] : node.payoffs) {
+                const double* v = values_of(expr);
+                if (outcome < n_cost) {
+                    kernels::add_product(&w.cost_d[outcome * B], reach, v, B);
+                    kernels::add_product(&w.cost_u[outcome * B], reach, v, B);
+                } else if (outcome == prog.tree_qaly()) {
+                    kernels::add_product(w.qaly_d.data(), reach, v, B);
+                    kernels::add_product(w.qaly_u.data(), reach, v, B);
+                } else {
+                    kernels::add_product(w.ly_d.data(), reach, v, B);
+                    kernels::add_product(w.ly_u.data(), reach, v, B);
+                }
+                if (keep_tree) w.tree_values[k * (n_cat + 1) + outcome] = v[0];
+            }
+            if (node.state >= 0) {
+                double* m = &w.m[static_cast<std::size_t>(prog.first_expanded[node.state]) * B];
+                for (std::size_t b = 0; b < B; ++b) m[b] += reach[b];
             }
         }
+    }
+
+    /// The branch probabilities of chance node k, checked, and the reach of its branches.
+    void branch(std::size_t s, std::size_t k) {
+        const auto& tree = prog.strategies[s].tree;
+        auto& w = work[s];
+        given.clear();
+        double* complement = nullptr;
+        for (int c : tree[k].children) {
+            double* p = &w.tree_p[static_cast<std::size_t>(c) * B];
+            const auto& child = tree[static_cast<std::size_t>(c)];
+            if (child.complement) {
+                complement = p;
+                continue;
+            }
+            std::copy(values_of(child.probability), values_of(child.probability) + B, p);
+            given.push_back(p);
+        }
+        if (!probabilities_valid(complement)) explain_bad_branches(s, k);
+        for (int c : tree[k].children)
+            kernels::set_product(&w.tree_reach[static_cast<std::size_t>(c) * B],
+                                 &w.tree_reach[k * B], &w.tree_p[static_cast<std::size_t>(c) * B],
+                                 B);
+    }
+
+    [[noreturn]] void explain_bad_branches(std::size_t s, std::size_t k) {
+        const auto& tree = prog.strategies[s].tree;
+        const auto& node = tree[k];
+        const auto& first = tree[static_cast<std::size_t>(node.children.front())];
+        const auto say = [&](const std::string& where, std::size_t b, const std::string& what,
+                             const std::string& fix) {
+            throw ModelError(where + "strategy '" + prog.strategy_names[s] + "', " +
+                             sample_label(b) + "chance node '" + node.name + "': " + what + ". " +
+                             fix);
+        };
+        for (std::size_t b = 0; b < B; ++b) {
+            double sum = 0.0;
+            const Program::TreeNode* complement = nullptr;
+            for (int c : node.children) {
+                const auto& child = tree[static_cast<std::size_t>(c)];
+                if (child.complement) {
+                    complement = &child;
+                    continue;
+                }
+                const double p = work[s].tree_p[static_cast<std::size_t>(c) * B + b];
+                if (!(p >= 0.0 && p <= 1.0))
+                    say(child.where, b,
+                        "the probability of branch '" + child.name + "' is " + format_double(p) +
+                            " ('" + prog.exprs[static_cast<std::size_t>(child.probability)].text +
+                            "')",
+                        "Probabilities must lie in [0, 1]: check the expression and its "
+                        "parameters");
+                sum += p;
+            }
+            if (complement && 1.0 - sum < -kRowTolerance)
+                say(complement->where, b,
+                    "the complement (C) of branch '" + complement->name + "' is " +
+                        format_double(1.0 - sum) + ": the other branches sum to " +
+                        format_double(sum),
+                    "The probabilities of the branches of a chance node may not add up to more "
+                    "than 1");
+            if (!complement && std::abs(sum - 1.0) > kRowTolerance)
+                say(first.where, b,
+                    "the branch probabilities sum to " + format_double(sum) + ", not 1",
+                    "Make the probabilities of the branches of '" + node.name +
+                        "' sum to 1, or write C for one branch to take the complement");
+        }
+        throw ModelError("internal error: a chance node failed its check but no sample did");
     }
 
     /// Move strategy s's cohort from point t to t+1, collecting one-off rewards on the flows.
@@ -528,6 +658,7 @@ struct Evaluator::Impl {
         const std::size_t n_strat = prog.strategies.size();
         eval_block(0, kConstant);
         for (std::size_t s = 0; s < n_strat; ++s) init_strategy(s);
+        if (S() == 0) return;  // a decision tree alone: no cycles
         const bool varying = prog.has_time_varying_parameters || !prog.element_exprs[1].empty();
         for (int t = 0; t <= n; ++t) {
             const bool rebuild = t > 0 && (varying || has_state_time_entries);
@@ -549,8 +680,9 @@ struct Evaluator::Impl {
     void run(const double* ov, const EvaluateOptions& opt, Outcomes& out) {
         overrides = ov;
         labelled_samples = false;
+        keep_tree = true;
         resize(1);
-        const int n = prog.spec.settings.n_cycles;
+        const int n = S() ? prog.spec.settings.n_cycles : -1;  // no cycle points without states
         const std::size_t n_cost = prog.categories.size();
         out.states = prog.state_names;
         out.categories = prog.categories;
@@ -588,8 +720,30 @@ struct Evaluator::Impl {
             o.qalys_undiscounted = w.qaly_u[0];
             o.life_years = w.ly_d[0];
             o.life_years_undiscounted = w.ly_u[0];
+            o.tree = tree_outcomes(s);
         }
         overrides = nullptr;
+        keep_tree = false;
+    }
+
+    std::vector<TreeNodeOutcome> tree_outcomes(std::size_t s) const {
+        const auto& tree = prog.strategies[s].tree;
+        const auto& w = work[s];
+        std::vector<TreeNodeOutcome> out(tree.size());
+        for (std::size_t k = 0; k < tree.size(); ++k) {
+            const auto& node = tree[k];
+            auto& o = out[k];
+            o.node = node.name;
+            o.label = node.label;
+            if (node.parent >= 0) o.parent = tree[static_cast<std::size_t>(node.parent)].name;
+            if (node.state >= 0)
+                o.markov_state = prog.state_names[static_cast<std::size_t>(node.state)];
+            o.probability = w.tree_p[k];
+            o.reach = w.tree_reach[k];
+            const double* values = &w.tree_values[k * (n_cat + 1)];
+            o.payoffs.assign(values, values + n_cat + 1);
+        }
+        return out;
     }
 
     void run_block(const double* ov, std::size_t count, double* totals, std::uint64_t first) {

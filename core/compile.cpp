@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "compile_tree.hpp"
 #include "parity/expression.hpp"
 #include "parity/text.hpp"
 #include "program.hpp"
@@ -51,6 +52,8 @@ public:
     explicit Compiler(ModelSpec spec) { prog_.spec = std::move(spec); }
 
     Program run() {
+        check_tree_model(spec());
+        prog_.has_tree = spec().has_tree();
         check_settings();
         check_sources();
         collect_states();
@@ -63,7 +66,10 @@ public:
             build_rows(sp);
             build_state_rewards(sp);
             build_transition_rewards(sp);
-            build_initial(sp);
+            if (prog_.has_tree)
+                build_tree(sp);
+            else
+                build_initial(sp);
             prog_.strategies.push_back(std::move(sp));
         }
         std::vector<char> is_parameter(prog_.exprs.size(), 0);
@@ -72,6 +78,7 @@ public:
             if (!is_parameter[id] && prog_.exprs[id].level < kPerStateTime)
                 prog_.element_exprs[prog_.exprs[id].level].push_back(static_cast<int>(id));
         const Settings& st = prog_.spec.settings;
+        if (prog_.state_names.empty()) return std::move(prog_);  // a tree alone has no cycles
         prog_.weights = correction_weights(st.correction, st.n_cycles);
         prog_.cost_discount = discount_factors(st.cost_discount, st.n_cycles, st.cycle_length);
         prog_.outcome_discount =
@@ -88,7 +95,7 @@ private:
 
     void check_settings() {
         const Settings& s = spec().settings;
-        if (s.n_cycles < 1)
+        if (s.n_cycles < 1 && !(spec().has_tree() && spec().states.empty()))
             fail({}, "the number of cycles is not set",
                  "Add a row n_cycles,<number> to settings.csv (or settings n_cycles=...)");
         if (!(s.cycle_length > 0))
@@ -111,8 +118,9 @@ private:
     }
 
     void collect_states() {
-        if (spec().states.empty())
-            fail({}, "the model has no states", "List the states in states.csv");
+        if (spec().states.empty() && !spec().has_tree())
+            fail({}, "the model has no states",
+                 "List the states in states.csv, or give the model a decision tree (tree.csv)");
         for (const auto& st : spec().states) {
             if (st.name.empty()) fail(st.where, "a state has no name", "Give every state a name");
             if (!state_index_.emplace(st.name, static_cast<int>(prog_.state_names.size())).second)
@@ -448,6 +456,21 @@ private:
                 sp.transition_rewards.push_back({from, to, cat, id});
             }
         }
+    }
+
+    void build_tree(Program::StrategyProgram& sp) {
+        const auto nodes = resolve(
+            spec().tree, sp.name, [](const TreeNode& n) { return trim(n.node); }, "a tree node",
+            +[](const TreeNode& n) { return n.node; });
+        const auto payoffs = resolve(
+            spec().tree_payoffs, sp.name,
+            [](const TreePayoff& p) { return std::make_pair(p.node, p.category); }, "a tree payoff",
+            +[](const TreePayoff& p) { return p.category + " of node " + p.node; });
+        compile_tree(nodes, payoffs, prog_,
+                     [this](const void* row, const std::string& text, const std::string& ctx) {
+                         return expr_for(row, text, ctx);
+                     },
+                     sp);
     }
 
     void build_initial(Program::StrategyProgram& sp) {

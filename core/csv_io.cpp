@@ -10,6 +10,8 @@
 #include <set>
 #include <utility>
 
+#include "csv_sheet.hpp"
+#include "csv_tree.hpp"
 #include "parity/csv_table.hpp"
 #include "parity/text.hpp"
 
@@ -25,14 +27,6 @@ Location file_only(const std::string& file) {
     where.file = file;
     return where;
 }
-
-// The columns of each file: required ones first. `notes` is accepted everywhere because analysts
-// annotate rows; it is kept only where the spec has a field for it.
-struct Schema {
-    std::string file;
-    std::vector<std::string> required;
-    std::vector<std::string> optional;
-};
 
 const Schema kSettings{"settings.csv", {"setting", "value"}, {"notes"}};
 const Schema kParameters{"parameters.csv",
@@ -58,51 +52,13 @@ const Schema kCostCategories{
 
 std::string folder_needs() {
     return "A model folder needs " + join(required_model_files(), ", ") + "; it may also have " +
-           join(optional_model_files(), ", ") + " (see " + kFormatDoc + ")";
+           join(optional_model_files(), ", ") + "; a decision tree (" + kTree.file +
+           ") needs only " + kSettings.file + ", " + kParameters.file + " and " +
+           kStrategies.file + " of the former (see " + kFormatDoc + ")";
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
-
-// A file of the folder whose header has been checked against its schema.
-class Sheet {
-public:
-    Sheet(CsvTable table, const Schema& schema) : table_(std::move(table)) {
-        check_columns(table_, schema.required, schema.optional);
-    }
-
-    const std::vector<CsvRow>& rows() const { return table_.rows; }
-    bool has(const std::string& column) const { return table_.find_column(column) >= 0; }
-    const std::string& file() const { return table_.file; }
-
-    /// The cell, or "" when the file has no such column.
-    std::string get(const CsvRow& row, const std::string& column) const {
-        const int i = table_.find_column(column);
-        return i < 0 ? std::string() : row.cells[static_cast<std::size_t>(i)];
-    }
-
-    /// A cell that must not be empty; `what` completes "Give ..." in the message.
-    std::string need(const CsvRow& row, const std::string& column, const std::string& what) const {
-        std::string value = get(row, column);
-        if (value.empty())
-            throw InputError(at(row, column), "the '" + column + "' cell is empty",
-                             "Give " + what + ", or delete the row");
-        return value;
-    }
-
-    /// The strategy a row applies to; a blank cell or a missing column means all of them.
-    std::string strategy(const CsvRow& row) const {
-        const std::string s = get(row, "strategy");
-        return s.empty() ? kAllStrategies : s;
-    }
-
-    Location at(const CsvRow& row, const std::string& column) const {
-        return table_.at(row, table_.find_column(column));
-    }
-
-private:
-    CsvTable table_;
-};
 
 // Remembers the line each name was first given on, to reject a second definition.
 class Names {
@@ -472,11 +428,16 @@ ModelSpec read_folder(const std::string& real_dir, const std::string& shown_dir)
     ModelSpec spec;
     read_settings(*folder.open(kSettings, true), spec);
     read_parameters(*folder.open(kParameters, true), spec);
-    read_states(*folder.open(kStates, true), spec);
+    // A decision tree needs no Markov model; if it has one, its branches may end in it.
+    const auto tree = folder.open(kTree, false);
+    const bool markov_required = !tree;
+    if (auto sheet = folder.open(kStates, markov_required)) read_states(*sheet, spec);
     read_strategies(*folder.open(kStrategies, true), spec);
     if (auto sheet = folder.open(kInitial, false)) read_initial(*sheet, spec);
-    read_transitions(*folder.open(kTransitions, true), spec);
-    read_state_rewards(*folder.open(kStateRewards, true), spec);
+    if (auto sheet = folder.open(kTransitions, markov_required)) read_transitions(*sheet, spec);
+    if (auto sheet = folder.open(kStateRewards, markov_required)) read_state_rewards(*sheet, spec);
+    if (tree) read_tree(*tree, spec);
+    if (auto sheet = folder.open(kTreePayoffs, false)) read_tree_payoffs(*sheet, spec);
     if (auto sheet = folder.open(kTransitionRewards, false)) read_transition_rewards(*sheet, spec);
     if (auto sheet = folder.open(kTables, false)) read_tables(folder, *sheet, spec);
     if (auto sheet = folder.open(kCostCategories, false)) read_cost_categories(*sheet, spec);
@@ -673,12 +634,20 @@ std::vector<OutFile> render(const ModelSpec& spec, const std::string& dir) {
     std::vector<OutFile> files = {
         {kSettings.file, settings_text(spec)},
         {kParameters.file, parameters_text(spec)},
-        {kStates.file, states_text(spec, initial_in_states && !spec.initial.empty())},
         {kStrategies.file, strategies_text(spec)},
-        {kTransitions.file, transitions_text(spec)},
-        {kStateRewards.file, state_rewards_text(spec)},
     };
+    // A decision tree without states is a model of its own: no empty Markov files beside it.
+    if (!spec.has_tree() || !spec.states.empty()) {
+        files.push_back(
+            {kStates.file, states_text(spec, initial_in_states && !spec.initial.empty())});
+        files.push_back({kTransitions.file, transitions_text(spec)});
+        files.push_back({kStateRewards.file, state_rewards_text(spec)});
+    }
     if (!initial_in_states) files.push_back({kInitial.file, initial_text(spec)});
+    if (spec.has_tree()) {
+        files.push_back({kTree.file, tree_text(spec)});
+        files.push_back({kTreePayoffs.file, tree_payoffs_text(spec)});
+    }
     if (!spec.transition_rewards.empty())
         files.push_back({kTransitionRewards.file, transition_rewards_text(spec)});
     add_tables(spec, dir, files);
@@ -779,9 +748,9 @@ const std::vector<std::string>& required_model_files() {
 }
 
 const std::vector<std::string>& optional_model_files() {
-    static const std::vector<std::string> files = {kInitial.file, kTransitionRewards.file,
-                                                   kTables.file, kCostCategories.file,
-                                                   kCovariance.file};
+    static const std::vector<std::string> files = {
+        kInitial.file,       kTransitionRewards.file, kTables.file, kCostCategories.file,
+        kCovariance.file,    kTree.file,              kTreePayoffs.file};
     return files;
 }
 

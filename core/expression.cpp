@@ -44,6 +44,42 @@ double fn_apply_or(double p, double odds_ratio) {
     return odds_ratio * p / (1.0 - p + odds_ratio * p);
 }
 
+// ---- present values for payoffs of decision trees (Briggs, Claxton & Sculpher 2006, ch. 2;
+// docs/methods/decision-tree.md) ----
+
+void check_rate(double r, const char* fn) {
+    if (!(r > -1.0))
+        throw ModelError(std::string(fn) + "(): the discount rate r = " + format_double(r) +
+                         " must be above -1 (0.035 for 3.5%)");
+}
+
+double fn_discount_factor(double r, double t) {
+    check_rate(r, "discount_factor");
+    return std::pow(1.0 + r, -t);
+}
+
+// 1 a year paid at the start of each of n years, the last (part) year weighted by its fraction:
+// sum_{k<floor(n)} (1+r)^-k + (n - floor(n)) (1+r)^-floor(n). The whole years use the closed
+// form (1 - v^m) / (1 - v), v = 1/(1+r), written with expm1/log1p to stay exact near r = 0.
+double present_value_of_years(double r, double n, const char* fn) {
+    check_rate(r, fn);
+    if (!(n >= 0.0) || std::isinf(n))
+        throw ModelError(std::string(fn) + "(): the number of years n = " + format_double(n) +
+                         " must be a finite number of at least 0");
+    if (r == 0.0) return n;
+    const double whole = std::floor(n);
+    const double log_v = -std::log1p(r);
+    const double years = -std::expm1(whole * log_v) * (1.0 + r) / r;
+    return years + (n - whole) * std::exp(whole * log_v);
+}
+
+double fn_annuity(double r, double n) { return present_value_of_years(r, n, "annuity"); }
+
+double fn_annuity_from(double r, double start, double n) {
+    const double pv = present_value_of_years(r, n, "annuity_from");
+    return std::pow(1.0 + r, -start) * pv;
+}
+
 struct TableColumn {
     const LookupTable* table;
     std::size_t column;
@@ -100,6 +136,9 @@ void define_functions(mu::Parser& p, double* cycle_length, std::deque<TableColum
     p.DefineFun("apply_hr", fn_apply_hr);
     p.DefineFun("apply_rr", fn_apply_rr);
     p.DefineFun("apply_or", fn_apply_or);
+    p.DefineFun("discount_factor", fn_discount_factor);
+    p.DefineFun("annuity", fn_annuity);
+    p.DefineFun("annuity_from", fn_annuity_from);
     for (auto& tc : columns) p.DefineFunUserData(tc.function_name, fn_lookup, &tc);
 }
 
@@ -134,6 +173,12 @@ const std::vector<std::pair<std::string, std::string>>& expression_function_help
         {"apply_hr(p, hr)", "1 - (1 - p)^hr: a hazard ratio applied to a probability"},
         {"apply_rr(p, rr)", "p rr: a relative risk applied to a probability"},
         {"apply_or(p, or)", "or p / (1 - p + or p): an odds ratio applied to a probability"},
+        {"discount_factor(r, t)", "(1 + r)^-t: the present value of 1 paid at year t"},
+        {"annuity(r, n)", "present value of 1 a year paid at the start of each of n years: "
+                          "sum_{k=0}^{ceil(n)-1} (1 + r)^-k, a part year weighted by its "
+                          "fraction; annuity(0, n) = n"},
+        {"annuity_from(r, start, n)", "discount_factor(r, start) * annuity(r, n): n years "
+                                      "starting at year start"},
         {"<table>_<column>(key)", "a value from a lookup table (e.g. lifetable_Total(age))"},
     };
     return help;
@@ -156,6 +201,8 @@ std::vector<std::string> referenced_names(const std::string& expression,
         p.GetUsedVar();  // parses without evaluating
     } catch (const mu::Parser::exception_type& e) {
         throw ModelError(describe_parser_error(e, expression, context));
+    } catch (const ModelError& e) {  // a function of constants is evaluated while parsing
+        throw ModelError(context + ": " + e.what());
     }
     std::vector<std::string> unique;
     for (const auto& n : rec.names)
@@ -257,6 +304,8 @@ void ExpressionSet::eval_block(int id, const double* block_vars, std::size_t B, 
         e.block->eval(block_vars, B, out, values_.data());
     } catch (const mu::Parser::exception_type& err) {
         throw ModelError(e.context + ": cannot evaluate '" + err.GetExpr() + "': " + err.GetMsg());
+    } catch (const ModelError& err) {  // raised by one of parity's functions
+        throw ModelError(e.context + ": " + err.what());
     }
 }
 
@@ -284,6 +333,8 @@ double ExpressionSet::eval(int id) {
         return e.parser->Eval();
     } catch (const mu::Parser::exception_type& err) {
         throw ModelError(e.context + ": cannot evaluate '" + err.GetExpr() + "': " + err.GetMsg());
+    } catch (const ModelError& err) {  // raised by one of parity's functions
+        throw ModelError(e.context + ": " + err.what());
     }
 }
 

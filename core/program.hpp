@@ -66,6 +66,19 @@ struct Program {
         std::size_t category;  // utility_index() for utilities
         int expr;
     };
+    /// A node of a strategy's decision tree.
+    struct TreeNode {
+        std::string name, label;
+        int parent = -1;           // index in the strategy's tree; -1 for the root
+        int probability = -1;      // expression of the branch probability; -1: root or complement
+        bool complement = false;   // the branch takes 1 - the other branches of its parent
+        int state = -1;            // state entered at cycle 0 (terminal nodes), or -1
+        std::vector<int> children;
+        std::string where;         // "tree.csv:4:3 (column 'probability'): " or ""
+        /// (outcome, expression): outcome c < categories.size() is a cost category, then
+        /// tree_qaly(), tree_life_years().
+        std::vector<std::pair<std::size_t, int>> payoffs;
+    };
     struct StrategyProgram {
         std::string name;
         std::vector<Row> rows;                      // per state
@@ -74,10 +87,16 @@ struct Program {
         std::vector<TransitionReward> transition_rewards;
         std::vector<int> initial;                   // per state: expr or -1
         std::string initial_where;                  // "states.csv:2: " or ""
+        std::vector<TreeNode> tree;                 // depth-first, root first; empty: no tree
     };
     std::vector<std::string> strategy_names;
     std::vector<StrategyProgram> strategies;
 
+    bool has_tree = false;
+    std::size_t tree_qaly() const { return categories.size(); }
+    std::size_t tree_life_years() const { return categories.size() + 1; }
+
+    /// Empty for a decision tree without states: it has no cycles.
     std::vector<double> weights, cost_discount, outcome_discount;
 };
 

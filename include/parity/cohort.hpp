@@ -24,6 +24,21 @@ struct EvaluateOptions {
     bool keep_cycles = true;
 };
 
+/// A node of a strategy's decision tree as evaluated (a deterministic run).
+struct TreeNodeOutcome {
+    std::string node;
+    std::string parent;  // empty for the root
+    std::string label;
+    std::string markov_state;  // the state a terminal node enters, or empty
+    /// Probability of the branch given the parent (1 for the root).
+    double probability = 1.0;
+    /// Probability of reaching the node from the root.
+    double reach = 1.0;
+    /// Payoff per person reaching the node (a present value): the cost categories of
+    /// Outcomes::categories, then QALYs, then life-years.
+    std::vector<double> payoffs;
+};
+
 struct StrategyOutcomes {
     std::string strategy;
     /// Corrected and discounted totals by cost category (order of Outcomes::categories).
@@ -38,13 +53,19 @@ struct StrategyOutcomes {
     double total_cost() const;
     double total_cost_undiscounted() const;
 
-    /// (n_cycles+1) x states: share of the cohort in each state at each cycle point.
+    /// (n_cycles+1) x states: share of the cohort in each state at each cycle point (0 rows for a
+    /// decision tree without states).
     Eigen::MatrixXd trace;
     /// (n_cycles+1) x categories: costs counted at each cycle point before correction and
     /// discounting (state costs for the cycle plus one-off costs on the flows into the point).
     Eigen::MatrixXd cycle_costs;
     Eigen::VectorXd cycle_qalys;
     Eigen::VectorXd cycle_life_years;
+    /// The decision tree, nodes parents first (depth-first); empty for a Markov model. Its
+    /// expected payoffs (reach x payoff) are part of the totals above but not of the per-cycle
+    /// rewards: the totals are the tree's payoffs plus the Markov model's corrected and
+    /// discounted rewards.
+    std::vector<TreeNodeOutcome> tree;
 };
 
 struct Outcomes {

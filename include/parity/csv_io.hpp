@@ -23,7 +23,9 @@ ModelSpec read_model_folder(const std::string& dir);
 /// README, notes) are kept; optional format files the spec no longer needs are removed.
 void write_model_folder(const ModelSpec& spec, const std::string& dir);
 
-/// The files every model folder has.
+/// The files every cohort (Markov) model folder has. A decision tree (a folder with tree.csv)
+/// needs only settings.csv, parameters.csv and strategies.csv of them; with states.csv,
+/// transitions.csv and state_rewards.csv its branches may end in the Markov model they define.
 const std::vector<std::string>& required_model_files();
 
 /// The files a model folder may have.

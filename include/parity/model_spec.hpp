@@ -1,4 +1,5 @@
-// ModelSpec: a cohort state-transition model as plain data, before anything is parsed or checked.
+// ModelSpec: a cohort state-transition model, a decision tree, or a tree whose branches end in a
+// cohort model, as plain data before anything is parsed or checked.
 // Every element keeps the place it came from so that errors found later can point back to it.
 #pragma once
 
@@ -134,6 +135,43 @@ struct CovarianceEntry {
     Location where;
 };
 
+/// A node of a decision tree (tree.csv). Every node but the root is a branch of its parent, a
+/// chance node; a node without children is a terminal node. A row for a named strategy replaces
+/// the `*` row of the same node, so a strategy can change a branch probability.
+struct TreeNode {
+    std::string strategy = kAllStrategies;
+    std::string node;
+    /// Empty for the root.
+    std::string parent;
+    /// Probability of this branch given the parent: an expression, "C" for one minus the
+    /// other branches of the parent, or empty for the root.
+    std::string probability;
+    std::string label;
+    /// Terminal nodes only: the branch enters this state of the Markov model at cycle 0.
+    std::string markov_state;
+    std::string notes;
+    /// The cells: `where` is the node name's cell.
+    Location where, parent_where, probability_where, markov_state_where;
+};
+
+/// The category of a tree payoff that holds QALYs; `life_years` holds life-years. Any other
+/// category is a cost category.
+inline const std::string kTreeQaly = "qaly";
+inline const std::string kTreeLifeYears = "life_years";
+
+/// A payoff counted once for every person reaching a node (tree_payoffs.csv): a present value,
+/// which the engine does not discount again.
+struct TreePayoff {
+    std::string strategy = kAllStrategies;
+    std::string node;
+    /// A cost category, `qaly` or `life_years`.
+    std::string category;
+    std::string expression;
+    std::string notes;
+    /// The cells: `where` is the value's cell.
+    Location where, node_where, category_where;
+};
+
 /// Time conventions and run settings; defaults follow the NICE reference case.
 struct Settings {
     int n_cycles = 0;
@@ -167,6 +205,12 @@ struct ModelSpec {
     /// Cost categories in the order results report them; categories used by rewards but not
     /// listed are appended in order of first use.
     std::vector<CostCategory> cost_categories;
+    /// A decision tree (tree.csv) whose branches may end in the Markov model above; empty for a
+    /// pure Markov model.
+    std::vector<TreeNode> tree;
+    std::vector<TreePayoff> tree_payoffs;
+
+    bool has_tree() const { return !tree.empty(); }
 };
 
 /// Apply one `key,value` setting (as found in settings.csv or given in Python). Throws InputError

@@ -11,6 +11,7 @@
 #include "parity/cohort.hpp"
 #include "parity/csv_io.hpp"
 #include "parity/csv_table.hpp"
+#include "temp_folder.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Contains;
@@ -23,36 +24,12 @@ using parity::ModelSpec;
         REQUIRE_THROWS_WITH(expr, matcher);    \
     } while (false)
 
+using parity::testing::TempDir;
+using parity::testing::write_file;
+
 namespace {
 
 const std::string kSource = PARITY_SOURCE_DIR;
-
-// A fresh folder under the system temp directory, removed with everything in it at the end.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device random;
-        path_ = fs::temp_directory_path() / ("parity_csv_test_" + std::to_string(random()));
-        fs::create_directories(path_);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    std::string str() const { return path_.string(); }
-    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
-
-void write_file(const std::string& path, const std::string& text) {
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-}
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
