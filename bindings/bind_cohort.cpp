@@ -16,6 +16,15 @@ void bind_cohort(py::module_& m) {
         .def_readwrite("keep_trace", &EvaluateOptions::keep_trace)
         .def_readwrite("keep_cycles", &EvaluateOptions::keep_cycles);
 
+    py::class_<TreeNodeOutcome>(m, "TreeNodeOutcome")
+        .def_readonly("node", &TreeNodeOutcome::node)
+        .def_readonly("parent", &TreeNodeOutcome::parent)
+        .def_readonly("label", &TreeNodeOutcome::label)
+        .def_readonly("markov_state", &TreeNodeOutcome::markov_state)
+        .def_readonly("probability", &TreeNodeOutcome::probability)
+        .def_readonly("reach", &TreeNodeOutcome::reach)
+        .def_readonly("payoffs", &TreeNodeOutcome::payoffs);
+
     py::class_<StrategyOutcomes>(m, "StrategyOutcomes")
         .def_readonly("strategy", &StrategyOutcomes::strategy)
         .def_readonly("costs", &StrategyOutcomes::costs)
@@ -30,7 +39,8 @@ void bind_cohort(py::module_& m) {
         .def_readonly("trace", &StrategyOutcomes::trace)
         .def_readonly("cycle_costs", &StrategyOutcomes::cycle_costs)
         .def_readonly("cycle_qalys", &StrategyOutcomes::cycle_qalys)
-        .def_readonly("cycle_life_years", &StrategyOutcomes::cycle_life_years);
+        .def_readonly("cycle_life_years", &StrategyOutcomes::cycle_life_years)
+        .def_readonly("tree", &StrategyOutcomes::tree);
 
     py::class_<Outcomes>(m, "Outcomes")
         .def_readonly("states", &Outcomes::states)

@@ -111,6 +111,31 @@ void bind_model_spec(py::module_& m) {
         .def_readwrite("value", &CovarianceEntry::value)
         .def_readwrite("where", &CovarianceEntry::where);
 
+    py::class_<TreeNode>(m, "TreeNode")
+        .def(py::init<>())
+        .def_readwrite("strategy", &TreeNode::strategy)
+        .def_readwrite("node", &TreeNode::node)
+        .def_readwrite("parent", &TreeNode::parent)
+        .def_readwrite("probability", &TreeNode::probability)
+        .def_readwrite("label", &TreeNode::label)
+        .def_readwrite("markov_state", &TreeNode::markov_state)
+        .def_readwrite("notes", &TreeNode::notes)
+        .def_readwrite("where", &TreeNode::where)
+        .def_readwrite("parent_where", &TreeNode::parent_where)
+        .def_readwrite("probability_where", &TreeNode::probability_where)
+        .def_readwrite("markov_state_where", &TreeNode::markov_state_where);
+
+    py::class_<TreePayoff>(m, "TreePayoff")
+        .def(py::init<>())
+        .def_readwrite("strategy", &TreePayoff::strategy)
+        .def_readwrite("node", &TreePayoff::node)
+        .def_readwrite("category", &TreePayoff::category)
+        .def_readwrite("expression", &TreePayoff::expression)
+        .def_readwrite("notes", &TreePayoff::notes)
+        .def_readwrite("where", &TreePayoff::where)
+        .def_readwrite("node_where", &TreePayoff::node_where)
+        .def_readwrite("category_where", &TreePayoff::category_where);
+
     py::class_<Settings>(m, "Settings")
         .def(py::init<>())
         .def_readonly("n_cycles", &Settings::n_cycles)
@@ -137,7 +162,10 @@ void bind_model_spec(py::module_& m) {
         .def_readwrite("initial", &ModelSpec::initial)
         .def_readwrite("tables", &ModelSpec::tables)
         .def_readwrite("covariance", &ModelSpec::covariance)
-        .def_readwrite("cost_categories", &ModelSpec::cost_categories);
+        .def_readwrite("cost_categories", &ModelSpec::cost_categories)
+        .def_readwrite("tree", &ModelSpec::tree)
+        .def_readwrite("tree_payoffs", &ModelSpec::tree_payoffs)
+        .def_property_readonly("has_tree", &ModelSpec::has_tree);
 
     m.def("setting_descriptions", &setting_descriptions);
     m.def("payer_descriptions", &payer_descriptions);

@@ -33,10 +33,18 @@ OUTPUT_FILES = {
     "cycles.csv": "the rewards at every cycle point, with weights and discount factors",
 }
 
+#: The extra file ``parity run`` writes for a decision tree.
+TREE_OUTPUT_FILE = {
+    "tree.csv": "the decision tree of each strategy: branch and reach probabilities and the "
+    "expected payoff of each node (decision trees only)",
+}
+
 RUN_EPILOG = (
     "Output: for each model folder, the files "
     + ", ".join(OUTPUT_FILES)
-    + " go to OUT/<name of the model folder>/ (default parity-results/<name>/), whether one "
+    + " (and "
+    + ", ".join(TREE_OUTPUT_FILE)
+    + " for a decision tree) go to OUT/<name of the model folder>/ (default parity-results/<name>/), whether one "
     "folder or several are run, so runs of different models never overwrite each other. "
     "Files already there with the same names are replaced."
 )
@@ -92,7 +100,8 @@ def output_folder(out: str | os.PathLike[str], model_folder: str | os.PathLike[s
 
 
 def write_tables(results: Results, out: Path, wtp: Sequence[float] | None = None) -> list[Path]:
-    """Write the results of one model as the CSV files of :data:`OUTPUT_FILES`.
+    """Write the results of one model as the CSV files of :data:`OUTPUT_FILES` (and
+    :data:`TREE_OUTPUT_FILE` for a decision tree).
 
     Parameters
     ----------
@@ -117,6 +126,8 @@ def write_tables(results: Results, out: Path, wtp: Sequence[float] | None = None
         "trace.csv": results.trace,
         "cycles.csv": results.cycles,
     }
+    if results.has_tree:
+        tables["tree.csv"] = results.tree()
     written = []
     for name, frame in tables.items():
         target = out / name

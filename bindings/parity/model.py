@@ -1,4 +1,5 @@
-"""Build a cohort state-transition model in a few lines, or load one from a model folder.
+"""Build a cohort state-transition model or a decision tree in a few lines, or load one from a
+model folder.
 
 Example
 -------
@@ -13,6 +14,20 @@ Example
 >>> m.reward("Alive", nhs_acute="c_alive", utility="u_alive")
 >>> m.initial(Alive=1)
 >>> results = m.run()
+
+A decision tree (see ``docs/methods/decision-tree.md``):
+
+>>> t = parity.Model("screening")
+>>> t.strategies("usual", "screen")
+>>> t.parameters(p_ill=0.3, p_ill_screen=0.2)
+>>> t.cost_category("nhs_acute", payer="nhs_acute")
+>>> t.node("start")
+>>> t.node("ill", parent="start", probability="p_ill")
+>>> t.node("ill", parent="start", probability="p_ill_screen", strategy="screen")
+>>> t.node("well", parent="start", probability="C")
+>>> t.payoff("ill", nhs_acute=1200, qaly="annuity(0.035, 10) * 0.7")
+>>> t.payoff("well", qaly="annuity(0.035, 10) * 0.9")
+>>> t.run().tree()
 """
 
 from __future__ import annotations
@@ -67,6 +82,23 @@ def _strategies(strategy: StrategySelector) -> list[str]:
     return [strategy] if isinstance(strategy, str) else list(strategy)
 
 
+def _category_rows(
+    row_type: Any, strategy: StrategySelector, categories: Mapping[str, Value],
+    where: _core.Location, **fields: Any,
+) -> list[Any]:
+    """One ``row_type`` per strategy and category (a reward or payoff row), each with the
+    strategy, the category, its value as an expression, ``where`` and the other ``fields``."""
+    rows = []
+    for s in _strategies(strategy):
+        for category, value in categories.items():
+            row = row_type()
+            row.strategy, row.category, row.expression, row.where = s, category, _text(value), where
+            for name, field in fields.items():
+                setattr(row, name, field)
+            rows.append(row)
+    return rows
+
+
 _PACKAGE = __name__.rpartition(".")[0] or "parity"
 
 
@@ -98,7 +130,8 @@ def _choice(enum: Any, value: str, what: str) -> Any:
 
 
 class Model:
-    """A cohort state-transition (Markov) model.
+    """A cohort state-transition (Markov) model, a decision tree, or a decision tree whose
+    branches end in a Markov model.
 
     Every builder method returns the model, so calls can be chained. The model is checked when
     it is compiled (by :meth:`compile`, :meth:`run` and :meth:`transition_matrix`), and
@@ -376,14 +409,7 @@ class Model:
             ``utility`` (an annual utility) and cost categories (costs per year) with their
             values. Both are multiplied by the cycle length.
         """
-        rows = []
-        where = _here()
-        for s in _strategies(strategy):
-            for category, value in categories.items():
-                r = _core.StateReward()
-                r.strategy, r.state, r.category, r.expression = s, state, category, _text(value)
-                r.where = where
-                rows.append(r)
+        rows = _category_rows(_core.StateReward, strategy, categories, _here(), state=state)
         self._append("state_rewards", rows)
         return self
 
@@ -402,14 +428,10 @@ class Model:
             Cost categories and ``utility`` with the value per person moving (not scaled by
             the cycle length); a one-off utility decrement is a negative value.
         """
-        rows = []
-        where = _here()
-        for s in _strategies(strategy):
-            for category, value in categories.items():
-                r = _core.TransitionReward()
-                r.strategy, r.from_state, r.to_state = s, from_state, to_state
-                r.category, r.expression, r.where = category, _text(value), where
-                rows.append(r)
+        rows = _category_rows(
+            _core.TransitionReward, strategy, categories, _here(),
+            from_state=from_state, to_state=to_state,
+        )
         self._append("transition_rewards", rows)
         return self
 
@@ -464,6 +486,77 @@ class Model:
         )
         c.where = _here()
         self._append("cost_categories", [c])
+        return self
+
+    def node(
+        self,
+        name: str,
+        parent: str | None = None,
+        probability: Value | None = None,
+        *,
+        label: str = "",
+        markov_state: str = "",
+        strategy: StrategySelector = ALL,
+        notes: str = "",
+    ) -> "Model":
+        """Add a node of the decision tree (a row of tree.csv).
+
+        A model with tree nodes is a decision tree: states, transitions and rewards become
+        optional, and if given, branches may end in the Markov model they define.
+
+        Parameters
+        ----------
+        name
+            A unique node name.
+        parent
+            The chance node this node is a branch of; ``None`` for the root (exactly one).
+        probability
+            The probability of this branch given its parent: a number, an expression, or
+            ``"C"`` for one minus the other branches. ``None`` for the root.
+        label
+            A longer name for tables.
+        markov_state
+            Terminal nodes only: the branch enters this state of the Markov model at cycle 0.
+        strategy
+            ``"*"`` (every strategy), a strategy name or several. A node given for a named
+            strategy replaces the ``"*"`` node of the same name (e.g. a lower risk).
+        notes
+            Kept with the node (tree.csv column).
+        """
+        rows = []
+        where = _here()
+        for s in _strategies(strategy):
+            n = _core.TreeNode()
+            n.strategy, n.node, n.parent = s, name, parent or ""
+            n.probability = "" if probability is None else _text(probability)
+            n.label, n.markov_state, n.notes = label, markov_state, notes
+            n.where = n.parent_where = n.probability_where = n.markov_state_where = where
+            rows.append(n)
+        self._append("tree", rows)
+        return self
+
+    def payoff(self, node: str, *, strategy: StrategySelector = ALL, **categories: Value) -> "Model":
+        """Add payoffs counted once for every person reaching a tree node (tree_payoffs.csv):
+        ``payoff("severe", nhs_acute="c_severe", qaly="0 - annuity(0.035, 5) * 0.2")``.
+
+        Parameters
+        ----------
+        node
+            The node (any node, not only terminal ones).
+        strategy
+            ``"*"`` (every strategy), a strategy name or several.
+        **categories
+            Cost categories (declared with :meth:`cost_category` or used by rewards),
+            ``qaly`` and ``life_years``, each a PRESENT VALUE per person reaching the node:
+            the engine does not discount payoffs; use ``discount_factor``, ``annuity`` and
+            ``annuity_from`` in the expression.
+        """
+        where = _here()
+        rows = _category_rows(
+            _core.TreePayoff, strategy, categories, where,
+            node=node, node_where=where, category_where=where,
+        )
+        self._append("tree_payoffs", rows)
         return self
 
     def table(
@@ -713,8 +806,9 @@ class Model:
 
     def __repr__(self) -> str:
         s = self.spec
+        tree = f"{len({n.node for n in s.tree})} tree nodes, " if s.has_tree else ""
         return (
-            f"Model({s.name!r}: {len(s.states)} states, {len(s.strategies)} strategies, "
+            f"Model({s.name!r}: {tree}{len(s.states)} states, {len(s.strategies)} strategies, "
             f"{len(s.parameters)} parameters, {s.settings.n_cycles} cycles)"
         )
 

@@ -28,6 +28,18 @@ TABLE_COLUMNS = [
     "note",
 ]
 
+#: The first columns of :meth:`Results.tree`, in order; one column per cost category, then
+#: ``qalys`` and ``life_years`` follow.
+TREE_COLUMNS = [
+    "strategy",
+    "node",
+    "parent",
+    "label",
+    "markov_state",
+    "probability",
+    "reach_probability",
+]
+
 #: Columns of :attr:`Results.cycles`, in order.
 CYCLE_COLUMNS = [
     "strategy",
@@ -46,7 +58,9 @@ class Results:
     """Costs by category, QALYs, life-years and the cohort trace of every strategy.
 
     Totals are corrected (within-cycle correction) and discounted unless the column says
-    ``undiscounted``. Costs are in the model's currency and price year.
+    ``undiscounted``. Costs are in the model's currency and price year. For a decision tree the
+    totals are the expected payoffs of the tree (present values, see :meth:`tree`) plus the
+    Markov model its branches end in, if any.
 
     Parameters
     ----------
@@ -67,6 +81,8 @@ class Results:
         The model's willingness-to-pay values (the default of :meth:`net_benefit`).
     strategies, categories, states : list of str
         Strategy names (model order), cost categories (report order) and state names.
+    has_tree : bool
+        Whether the model is a decision tree (see :meth:`tree`).
     """
 
     def __init__(self, outcomes: _core.Outcomes, spec: _core.ModelSpec) -> None:
@@ -89,6 +105,7 @@ class Results:
         self.cash_releasing: dict[str, bool] = {
             c: (bool(listed[c].cash_releasing) if c in listed else False) for c in self.categories
         }
+        self.has_tree: bool = any(len(s.tree) > 0 for s in outcomes.strategies)
 
     # ---- totals ---------------------------------------------------------------------------
 
@@ -252,6 +269,8 @@ class Results:
         ValueError
             If the model was run with ``keep_trace=False``.
         """
+        if not self.states:  # a decision tree without a Markov model
+            return pd.DataFrame(columns=["strategy", "cycle"])
         frames = []
         for s in self._outcomes.strategies:
             if s.trace.shape[0] == 0:
@@ -274,13 +293,17 @@ class Results:
             ``value`` is the reward counted at the cycle point before correction and
             discounting; ``weight`` the within-cycle correction weight; ``discount`` the cost
             or outcome discount factor; ``contribution = weight * discount * value``. The
-            contributions of a strategy and outcome sum to its discounted total.
+            contributions of a strategy and outcome sum to its discounted total, less the
+            expected payoffs of a decision tree (:meth:`tree`), which have no cycle. Empty for
+            a decision tree without a Markov model.
 
         Raises
         ------
         ValueError
             If the model was run with ``keep_cycles=False``.
         """
+        if not self.states:
+            return pd.DataFrame(columns=CYCLE_COLUMNS)
         base = self._cycle_frame()
         frames = []
         for s in self._outcomes.strategies:
@@ -302,6 +325,63 @@ class Results:
                 df["contribution"] = df["weight"] * df["discount"] * df["value"]
                 frames.append(df[CYCLE_COLUMNS])
         return pd.concat(frames, ignore_index=True)
+
+    # ---- decision tree -------------------------------------------------------------------
+
+    def tree(self, strategy: str | None = None) -> pd.DataFrame:
+        """The decision tree as evaluated: each node's probabilities and expected payoffs.
+
+        Parameters
+        ----------
+        strategy
+            One strategy (default: every strategy, one after the other).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per strategy and node, parents before their children (depth first), with
+            columns ``strategy``, ``node``, ``parent`` (empty for the root), ``label``,
+            ``markov_state`` (the state a terminal node enters, or empty), ``probability``
+            (of the branch given its parent; 1 for the root), ``reach_probability`` (of
+            reaching the node from the root: the product of the branch probabilities on the
+            way), then one column per cost category and ``qalys`` and ``life_years``: the
+            node's expected payoff, ``reach_probability`` x the payoff per person reaching
+            it. Summed over the nodes of a strategy, these columns give the tree's part of
+            the totals in :attr:`summary` (the Markov model adds the rest).
+
+        Raises
+        ------
+        ValueError
+            If the model has no decision tree, or ``strategy`` is not one of its strategies.
+        """
+        if not self.has_tree:
+            raise ValueError(
+                "the model has no decision tree: tree() needs tree nodes (tree.csv or "
+                "Model.node)"
+            )
+        if strategy is not None and strategy not in self.strategies:
+            raise ValueError(
+                f"unknown strategy {strategy!r}; the strategies are {', '.join(self.strategies)}"
+            )
+        outcomes = [*self.categories, "qalys", "life_years"]
+        rows = []
+        for s in self._outcomes.strategies:
+            if strategy is not None and s.strategy != strategy:
+                continue
+            for n in s.tree:
+                row = {
+                    "strategy": s.strategy,
+                    "node": n.node,
+                    "parent": n.parent,
+                    "label": n.label,
+                    "markov_state": n.markov_state,
+                    "probability": n.probability,
+                    "reach_probability": n.reach,
+                }
+                for name, payoff in zip(outcomes, n.payoffs):
+                    row[name] = n.reach * payoff
+                rows.append(row)
+        return pd.DataFrame(rows, columns=TREE_COLUMNS + outcomes)
 
     # ---- cost-effectiveness -------------------------------------------------------------
 
