@@ -30,6 +30,13 @@ std::string node_of(const std::string& node, const std::string& row_strategy,
            ")";
 }
 
+/// The same for an expression, compiled once for every strategy its row applies to.
+std::string expression_of(const std::string& what, const std::string& node,
+                          const std::string& row_strategy) {
+    return what + " of tree node '" + node + "' (" +
+           (row_strategy == kAllStrategies ? "all strategies" : "strategy " + row_strategy) + ")";
+}
+
 class TreeBuilder {
 public:
     TreeBuilder(const std::vector<const TreeNode*>& rows, const Program& prog,
@@ -173,7 +180,8 @@ private:
                 out.complement = true;
             } else {
                 out.probability = checked_expression(
-                    &n, n.probability, place(n.probability_where) + "probability of tree " + who,
+                    &n, n.probability,
+                    place(n.probability_where) + expression_of("probability", n.node, n.strategy),
                     n.probability_where);
             }
             siblings.push_back(static_cast<int>(k));
@@ -214,10 +222,9 @@ private:
                      " (strategy " + sp_.name + ")",
                  "Name a node of tree.csv in the node column");
         }
-        const std::string who = node_of(p.node, p.strategy, sp_.name);
-        const int id = checked_expression(&p, p.expression,
-                                          place(p.where) + p.category + " payoff of tree " + who,
-                                          p.where);
+        const int id = checked_expression(
+            &p, p.expression,
+            place(p.where) + expression_of(p.category + " payoff", p.node, p.strategy), p.where);
         sp_.tree[static_cast<std::size_t>(position_[static_cast<std::size_t>(it->second)])]
             .payoffs.emplace_back(outcome, id);
     }
