@@ -12,4 +12,5 @@ void bind_csv_io(pybind11::module_& m);
 void bind_psa(pybind11::module_& m);
 void bind_voi(pybind11::module_& m);
 void bind_dsa(pybind11::module_& m);
+void bind_budget_impact(pybind11::module_& m);
 }  // namespace parity
