@@ -33,6 +33,18 @@ void bind_budget_impact(py::module_& m) {
         .def_readwrite("price_factor", &BudgetImpactSpec::price_factor);
 
     py::class_<BudgetImpact>(m, "BudgetImpact")
+        // From plain data, so that Python can add costs the model does not hold (one-off
+        // set-up costs) before the investment summary.
+        .def(py::init([](std::vector<std::string> strategies, std::vector<std::string> categories,
+                         std::vector<double> entrants, std::vector<Eigen::MatrixXd> costs) {
+                 BudgetImpact b;
+                 b.strategies = std::move(strategies);
+                 b.categories = std::move(categories);
+                 b.entrants = std::move(entrants);
+                 b.costs = std::move(costs);
+                 return b;
+             }),
+             py::arg("strategies"), py::arg("categories"), py::arg("entrants"), py::arg("costs"))
         .def_readonly("strategies", &BudgetImpact::strategies)
         .def_readonly("categories", &BudgetImpact::categories)
         .def_readonly("entrants", &BudgetImpact::entrants)

@@ -219,6 +219,19 @@ InvestmentSummary investment_summary(const BudgetImpact& budget, const Investmen
                              "Use one of: " + join(vocabulary, ", ") + " (or leave it empty)");
         }
     }
+    if (budget.costs.size() != budget.strategies.size()) {
+        throw InputError({}, std::to_string(budget.costs.size()) + " cost tables for " +
+                                 std::to_string(budget.strategies.size()) + " strategies",
+                         "Give one years x categories table per strategy");
+    }
+    for (const auto& m : budget.costs) {
+        if (static_cast<std::size_t>(m.cols()) != n_cat || m.rows() != budget.costs[0].rows() ||
+            m.rows() < 1) {
+            throw InputError({}, "cost tables of different shapes",
+                             "Give every strategy a table of the same budget years (rows) and "
+                             "one column per cost category");
+        }
+    }
     const auto si = index_of(budget.strategies, spec.strategy, "strategy");
     const auto ci = index_of(budget.strategies, spec.comparator, "comparator strategy");
     if (si == ci) {
