@@ -541,3 +541,26 @@ def test_shipped_models_reproduce_their_published_figures(targets: Path) -> None
     assert failed.empty, "\n" + failed[
         ["id", "published", "model_value", "tolerance", "comparison", "measure"]
     ].to_string()
+
+
+def test_the_replication_page_is_current(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/replication.md is what `parity replicate --markdown docs/replication.md` writes
+    today: regenerate it when a model or its targets change."""
+    root = Path(__file__).resolve().parents[2]
+    committed = root / "docs" / "replication.md"
+    if not SHIPPED:
+        pytest.skip("no params/*/targets.csv yet")
+    monkeypatch.chdir(root)
+    fresh = tmp_path / "docs" / "replication.md"
+    fresh.parent.mkdir()
+    (tmp_path / "docs" / "models").mkdir()
+    code = main(["replicate", "--markdown", str(fresh)])
+    capsys.readouterr()
+    assert code == 0
+    expected = committed.read_text(encoding="utf-8")
+    got = fresh.read_text(encoding="utf-8").replace(str(fresh), "docs/replication.md")
+    # Links are relative to the page: point them at docs/models as the committed page does.
+    got = re.sub(r"\]\([^)]*?/docs/models/", "](models/", got)
+    assert got == expected, "docs/replication.md is stale: run `parity replicate --markdown docs/replication.md`"
