@@ -57,6 +57,12 @@ void bind_cohort(py::module_& m) {
         .def_property_readonly("strategy_names", &CompiledModel::strategy_names)
         .def_property_readonly("state_names", &CompiledModel::state_names)
         .def_property_readonly("cost_categories", &CompiledModel::cost_categories)
+        .def_property_readonly(
+            "cost_in_total",
+            [](const CompiledModel& m) {
+                return std::vector<bool>(m.cost_in_total().begin(), m.cost_in_total().end());
+            },
+            "Per cost category: True when the model's perspective counts it in the total cost")
         .def_property_readonly("expanded_state_names", &CompiledModel::expanded_state_names)
         .def("parameter_varies_with_time",
              py::overload_cast<const std::string&>(&CompiledModel::parameter_varies_with_time,

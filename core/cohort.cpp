@@ -21,11 +21,20 @@ constexpr double kRowTolerance = 1e-9;
 
 }  // namespace
 
-double StrategyOutcomes::total_cost() const {
-    return std::accumulate(costs.begin(), costs.end(), 0.0);
+namespace {
+
+double sum_in_total(const std::vector<double>& costs, const std::vector<char>& in_total) {
+    double total = 0.0;
+    for (std::size_t c = 0; c < costs.size(); ++c)
+        if (in_total.empty() || in_total[c]) total += costs[c];
+    return total;
 }
+
+}  // namespace
+
+double StrategyOutcomes::total_cost() const { return sum_in_total(costs, in_total); }
 double StrategyOutcomes::total_cost_undiscounted() const {
-    return std::accumulate(costs_undiscounted.begin(), costs_undiscounted.end(), 0.0);
+    return sum_in_total(costs_undiscounted, in_total);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -716,6 +725,7 @@ struct Evaluator::Impl {
             const auto& w = work[s];
             o.costs = w.cost_d;
             o.costs_undiscounted = w.cost_u;
+            o.in_total = prog.cost_in_total;
             o.qalys = w.qaly_d[0];
             o.qalys_undiscounted = w.qaly_u[0];
             o.life_years = w.ly_d[0];
@@ -874,6 +884,7 @@ const std::vector<std::string>& CompiledModel::state_names() const {
 const std::vector<std::string>& CompiledModel::cost_categories() const {
     return program_->categories;
 }
+const std::vector<char>& CompiledModel::cost_in_total() const { return program_->cost_in_total; }
 const std::vector<std::string>& CompiledModel::expanded_state_names() const {
     return program_->expanded_names;
 }

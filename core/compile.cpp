@@ -60,6 +60,7 @@ public:
         collect_strategies();
         collect_parameters();
         collect_categories();
+        mark_perspective();
         for (std::size_t s = 0; s < prog_.strategy_names.size(); ++s) {
             Program::StrategyProgram sp;
             sp.name = prog_.strategy_names[s];
@@ -325,6 +326,27 @@ private:
                 fail(r.where, "a transition reward has no category",
                      "Give a cost category (e.g. nhs_acute) or utility");
             add(r.category, row_of(r.where));
+        }
+    }
+
+    // A perspective counts a category by its payer, so each category needs one.
+    void mark_perspective() {
+        const auto& perspective = spec().settings.perspective;
+        prog_.cost_in_total.assign(prog_.categories.size(), 1);
+        if (perspective.empty()) return;
+        for (std::size_t i = 0; i < prog_.categories.size(); ++i) {
+            const auto& name = prog_.categories[i];
+            const auto listed =
+                std::find_if(spec().cost_categories.begin(), spec().cost_categories.end(),
+                             [&](const CostCategory& c) { return c.name == name; });
+            if (listed == spec().cost_categories.end() || listed->payer.empty())
+                fail(listed == spec().cost_categories.end() ? Location{} : row_of(listed->where),
+                     "cost category '" + name + "' has no payer, but the model sets a perspective (" +
+                         join(perspective, ";") + ")",
+                     "Give the category a payer in cost_categories.csv, or remove the perspective "
+                     "setting to count every category");
+            prog_.cost_in_total[i] = std::find(perspective.begin(), perspective.end(),
+                                               listed->payer) != perspective.end();
         }
     }
 

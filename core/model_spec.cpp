@@ -1,6 +1,8 @@
 #include "parity/model_spec.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "parity/text.hpp"
 
@@ -110,6 +112,9 @@ const std::vector<std::pair<std::string, std::string>>& setting_descriptions() {
         {"price_year", "price year every cost is expressed in, e.g. 2024/25"},
         {"wtp", "willingness-to-pay values per QALY separated by semicolons"},
         {"require_sources", "true to require a source for every parameter and lookup table"},
+        {"perspective",
+         "payers whose costs count in the total (ICERs, net benefit): nhs, nhs_pss, "
+         "public_sector, societal, or payers separated by semicolons"},
     };
     return d;
 }
@@ -131,6 +136,53 @@ const std::vector<std::pair<std::string, std::string>>& payer_descriptions() {
     };
     return d;
 }
+
+namespace {
+
+// Named perspectives expand to payers; NICE's reference case is NHS and personal social services.
+std::vector<std::string> parse_perspective(const std::string& value, const Location& where) {
+    std::vector<std::string> payers;
+    for (const auto& kv : payer_descriptions()) payers.push_back(kv.first);
+    const auto nhs_payers = [&] {
+        std::vector<std::string> out;
+        for (const auto& p : payers)
+            if (p.rfind("nhs_", 0) == 0) out.push_back(p);
+        return out;
+    };
+    std::vector<std::string> out;
+    const auto add = [&](const std::string& p) {
+        if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+    };
+    std::stringstream items(value);
+    std::string item;
+    while (std::getline(items, item, ';')) {
+        const std::string name = to_lower(trim(item));
+        if (name.empty()) continue;
+        if (name == "societal") {
+            for (const auto& p : payers) add(p);
+        } else if (name == "nhs" || name == "nhs_pss" || name == "public_sector") {
+            for (const auto& p : nhs_payers()) add(p);
+            if (name != "nhs") add("local_authority_social_care");
+            if (name == "public_sector") add("other_public_sector");
+        } else if (std::find(payers.begin(), payers.end(), name) != payers.end()) {
+            add(name);
+        } else {
+            std::vector<std::string> names = {"nhs", "nhs_pss", "public_sector", "societal"};
+            names.insert(names.end(), payers.begin(), payers.end());
+            throw InputError(where, "perspective '" + trim(item) + "' is neither a payer nor a named "
+                                    "perspective" + did_you_mean(name, names),
+                             "Use nhs, nhs_pss (NICE reference case), public_sector or societal, "
+                             "or payers separated by semicolons: " + join(payers, ", "));
+        }
+    }
+    if (out.empty())
+        throw InputError(where, "setting 'perspective' names no payer",
+                         "Give a named perspective such as nhs_pss, or leave the row out to count "
+                         "every cost category");
+    return out;
+}
+
+}  // namespace
 
 void apply_setting(Settings& s, const std::string& raw_key, const std::string& raw_value,
                    const Location& where) {
@@ -190,6 +242,8 @@ void apply_setting(Settings& s, const std::string& raw_key, const std::string& r
             s.currency = value;
         } else if (key == "price_year") {
             s.price_year = value;
+        } else if (key == "perspective") {
+            s.perspective = parse_perspective(value, where);
         } else if (key == "require_sources") {
             s.require_sources = parse_bool(key, value, where);
         } else if (key == "wtp") {
@@ -231,6 +285,7 @@ std::vector<std::pair<std::string, std::string>> settings_to_pairs(const Setting
     if (!s.price_year.empty()) out.push_back({"price_year", s.price_year});
     out.push_back({"wtp", join_numbers(s.wtp)});
     if (s.require_sources) out.push_back({"require_sources", "true"});
+    if (!s.perspective.empty()) out.push_back({"perspective", join(s.perspective, ";")});
     return out;
 }
 

@@ -49,6 +49,7 @@ struct Program {
     bool has_tunnels = false;
 
     std::vector<std::string> categories;  // cost categories; index size() is utility
+    std::vector<char> cost_in_total;      // per category: counts in the perspective's total
     std::size_t utility_index() const { return categories.size(); }
 
     struct Entry {

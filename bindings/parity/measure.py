@@ -142,7 +142,10 @@ def namespace(parameters: Mapping[str, float], results: Results, spec: _core.Mod
     for strategy in results.strategies:
         s = identifier(strategy)
         row = summary.loc[strategy]
-        ns.add(f"cost_{s}", row["cost"], f"the total cost of strategy '{strategy}'")
+        # Every category, whatever the model's perspective: published totals are sums of all
+        # the costs a report counts.
+        ns.add(f"cost_{s}", float(by_category.loc[strategy].sum()),
+               f"the total cost (all categories) of strategy '{strategy}'")
         ns.add(f"qaly_{s}", row["qalys"], f"the QALYs of strategy '{strategy}'")
         ns.add(f"ly_{s}", row["life_years"], f"the life-years of strategy '{strategy}'")
         payers: dict[str, float] = {}

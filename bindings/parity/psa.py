@@ -191,6 +191,8 @@ class PsaResults(UncertaintyAnalysis):
         One row per sample, one column per parameter that varies.
     values : numpy.ndarray
         ``n_samples x strategies x outcomes``: discounted costs by category, QALYs, life-years.
+        The cost of the CE plane, CEAC and EVPI sums the categories the model's ``perspective``
+        counts (``in_total``, one flag per cost category; all of them when None).
     """
 
     def __init__(
@@ -205,12 +207,15 @@ class PsaResults(UncertaintyAnalysis):
         currency: str = "GBP",
         price_year: str = "",
         wtp: Sequence[float] = (20000.0, 30000.0),
+        in_total: Sequence[bool] | None = None,
     ) -> None:
         self.parameters = parameters
         self.values = values
         self.outcomes = list(outcomes)
         self.seed = seed
         cost_columns = [i for i, o in enumerate(self.outcomes) if o not in ("qalys", "life_years")]
+        if in_total is not None:  # the model's perspective: only these categories count
+            cost_columns = [i for i, counted in zip(cost_columns, in_total) if counted]
         costs = values[:, :, cost_columns].sum(axis=2)
         super().__init__(
             costs=costs,
@@ -254,6 +259,7 @@ class PsaResults(UncertaintyAnalysis):
             currency=settings.currency,
             price_year=settings.price_year,
             wtp=list(settings.wtp),
+            in_total=model.compile().cost_in_total,
         )
 
     @property

@@ -50,6 +50,11 @@ struct StrategyOutcomes {
     double life_years = 0.0;
     double life_years_undiscounted = 0.0;
 
+    /// Per cost category: 1 when it counts in total_cost() (the model's perspective setting).
+    std::vector<char> in_total;
+
+    /// Sum of the costs of the categories in the model's perspective (every category when the
+    /// model sets none): the cost of ICERs and net benefit.
     double total_cost() const;
     double total_cost_undiscounted() const;
 
@@ -89,6 +94,8 @@ public:
     const std::vector<std::string>& strategy_names() const;
     const std::vector<std::string>& state_names() const;
     const std::vector<std::string>& cost_categories() const;
+    /// Per cost category: 1 when the model's perspective counts it in the total cost.
+    const std::vector<char>& cost_in_total() const;
     /// Row labels of transition matrices: the state names, with tunnel states expanded as
     /// "name[k]" for k = 0..L-1.
     const std::vector<std::string>& expanded_state_names() const;

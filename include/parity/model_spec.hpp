@@ -185,6 +185,10 @@ struct Settings {
     /// When true every parameter and lookup table must cite its source (or say "Assumption:
     /// ..."): the shipped replication models set it so no input goes unsourced.
     bool require_sources = false;
+    /// Payers whose costs count in the total cost used for ICERs and net benefit (the
+    /// perspective, e.g. NHS and PSS for the NICE reference case); empty: every cost category.
+    /// Costs by category are reported whatever the perspective.
+    std::vector<std::string> perspective;
     /// Willingness-to-pay values for net benefit (per QALY).
     std::vector<double> wtp = {20000.0, 30000.0};
 };

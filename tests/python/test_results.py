@@ -268,3 +268,25 @@ def test_savings_and_costs_by_payer_follow_the_categories() -> None:
     assert bool(savings.loc["nhs_mental_health", "cash_releasing"]) is False
     with pytest.raises(ValueError, match="is not a strategy"):
         results.savings("Nobody")
+
+
+def test_perspective_sets_the_cost_of_icers_and_psa() -> None:
+    model = two_state_model(n_cycles=3, cost=100.0)
+    model.strategies("Service")
+    model.parameter("c_quality", 1000.0, source="test", distribution="gamma",
+                    distribution_parameters="shape=4; rate=0.004")
+    model.reward("Alive", strategy="Service", wider_society="c_quality")
+    model.cost_category("nhs_acute", payer="nhs_acute")
+    model.cost_category("wider_society", payer="wider_society")
+    everything = model.run().summary["cost"]
+    model.set(perspective="nhs_pss")
+    results = model.run()
+    alive_years = results.summary.loc["Usual care", "life_years"]
+    assert results.summary.loc["Service", "cost"] == pytest.approx(100.0 * alive_years)
+    assert everything["Service"] == pytest.approx(1100.0 * alive_years)
+    assert results.costs_by_category.loc["Service", "wider_society"] == pytest.approx(1000.0 * alive_years)
+    psa = model.psa(n=3, seed=1)
+    # c_quality varies, but wider society is outside the perspective: the PSA cost does not.
+    assert psa.costs[:, 1] == pytest.approx([100.0 * alive_years] * 3)
+    with pytest.raises(parity.InputError, match="did you mean 'nhs_pss'"):
+        model.set(perspective="nhs_pps")
