@@ -1,6 +1,7 @@
-"""The long-term conditions and co-morbid depression model (params/ltc_comorbidity): structure,
-payers, the Naylor 2012 / 2016 cost-of-illness arithmetic by hand, two undiscounted cycles of the
-Markov model by hand from the raw inputs, and bad input."""
+"""The long-term conditions and co-morbid depression model (params/ltc_comorbidity): structure
+(onset, remission, relapse, death), payers, the Naylor 2012 / 2016 cost-of-illness arithmetic by
+hand, two undiscounted cycles of the Markov model by hand from the raw inputs (trial view and
+population view), and bad input."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ import pytest
 from helpers import PARAMS, edit_file
 
 import parity
+from parity.scenario_file import read_folder_scenarios
 
 FOLDER = PARAMS / "ltc_comorbidity"
 STRATEGIES = ["usual_care", "collaborative_care"]
+STATES = ["not_depressed", "depressed", "remitted", "dead"]
+POPULATION_VIEW = "Population view: 30% depressed at the start"
 PAYERS = {
     "nhs_acute", "nhs_primary_care", "nhs_mental_health", "nhs_community", "nhs_other",
     "local_authority_social_care", "other_public_sector", "employers", "individuals",
@@ -80,9 +84,30 @@ def test_cycle_years_matches_the_cycle_length(model: parity.Model, values: dict)
 def test_rows_are_probabilities_summing_to_one(model: parity.Model, strategy: str) -> None:
     for cycle in range(model.spec.settings.n_cycles):
         matrix = model.transition_matrix(strategy, cycle)
+        assert list(matrix.index) == STATES
         assert ((matrix.values >= 0) & (matrix.values <= 1)).all()
         assert matrix.sum(axis=1).to_numpy() == pytest.approx(1.0, abs=1e-12)
         assert matrix.loc["dead", "dead"] == 1.0
+        # Onset is the only way into depression for people who have not been depressed; they
+        # cannot be "remitted" without an episode, and nobody returns to not_depressed.
+        assert matrix.loc["not_depressed", "remitted"] == 0.0
+        assert (matrix["not_depressed"].drop("not_depressed") == 0.0).all()
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_onset_is_the_lunghi_rate_in_both_strategies(model: parity.Model, strategy: str) -> None:
+    p = raw_inputs()
+    life = table("ons_mx_uk_2022_2024.csv")
+    dt = model.spec.settings.cycle_length
+    onset = 1 - math.exp(-p["r_onset"] * dt)  # 9.47 per 1,000 person-years (Lunghi 2016)
+    assert onset == pytest.approx(0.003152, abs=1e-6)
+    for cycle in range(model.spec.settings.n_cycles):
+        age = math.floor(58.5 + cycle * dt)
+        mx = p["p_male"] * life[age]["male"] + (1 - p["p_male"]) * life[age]["female"]
+        die = 1 - math.exp(-mx * dt)  # no excess mortality before depression
+        row = model.transition_matrix(strategy, cycle).loc["not_depressed"]
+        assert row["depressed"] == pytest.approx((1 - die) * onset, rel=1e-12)
+        assert row["dead"] == pytest.approx(die, rel=1e-12)
 
 
 def test_collaborative_care_raises_recovery_only_while_the_effect_lasts(model: parity.Model,
@@ -111,6 +136,19 @@ def test_cost_categories_have_known_payers_and_cash_releasing() -> None:
         assert r["payer"] in PAYERS
         assert r["cash_releasing"] in ("yes", "no")
         assert r["notes"].strip()
+
+
+def test_trial_view_starts_depressed_and_population_view_at_30_percent(model: parity.Model) -> None:
+    trace = model.run().trace
+    start = trace[trace["cycle"] == 0].set_index("strategy")
+    assert (start["depressed"] == 1.0).all() and (start["not_depressed"] == 0.0).all()
+    scenarios = read_folder_scenarios(model, FOLDER)
+    assert scenarios is not None
+    assert scenarios.overrides[POPULATION_VIEW] == {"p_start_depressed": 0.3}
+    trace = model.run({"p_start_depressed": 0.3}).trace
+    start = trace[trace["cycle"] == 0].set_index("strategy")
+    assert start["depressed"].to_numpy() == pytest.approx([0.3, 0.3], abs=1e-15)
+    assert start["not_depressed"].to_numpy() == pytest.approx([0.7, 0.7], abs=1e-15)
 
 
 def test_programme_cost_falls_only_to_mental_health_in_the_intervention_arm(
@@ -156,8 +194,19 @@ def test_cost_of_illness_by_hand(values: dict) -> None:
 # ---- the Markov model: two undiscounted cycles by hand --------------------------------------
 
 
-def hand_two_cycles() -> dict[str, dict[str, float]]:
-    """Undiscounted totals of cycles 0 and 1 (start correction), from the raw inputs."""
+def hand_two_cycles(start_depressed: float = 1.0) -> dict[str, dict[str, float]]:
+    """Undiscounted totals of cycles 0 and 1 (start correction), from the raw inputs.
+
+    Parameters
+    ----------
+    start_depressed : float
+        Share starting depressed; the rest start not depressed (1 = the trial view).
+
+    Returns
+    -------
+    dict
+        Per strategy, the undiscounted cost, QALYs and life-years.
+    """
     p = raw_inputs()
     life = table("ons_mx_uk_2022_2024.csv")
     index = table("cost_inflation_index.csv")
@@ -165,31 +214,42 @@ def hand_two_cycles() -> dict[str, dict[str, float]]:
     age = math.floor(58.5)  # step lookup; cycle 0 starts at 58.5
     mx = p["p_male"] * life[age]["male"] + (1 - p["p_male"]) * life[age]["female"]
     die_dep = 1 - math.exp(-mx * p["hr_death_dep"] * dt)
+    die_well = 1 - math.exp(-mx * dt)
+    onset = 1 - math.exp(-p["r_onset"] * dt)
     r_remit = -math.log(1 - p["pr_remit_6m"]) / 0.5
     infl_2010 = index[2024]["index"] / index[2010]["index"]
     infl_2012 = index[2024]["index"] / index[2012]["index"]
     uplift = p["c_pp_ltc_comorbid"] / p["c_pp_ltc"] - 1
-    c_rem = p["c_pp_ltc"] * infl_2010
-    c_dep = c_rem * (1 + uplift)
+    c_well = p["c_pp_ltc"] * infl_2010  # Naylor's cost without a mental health problem
+    c_rem = c_well  # the whole uplift falls away on remission (f_uplift_reversible = 1)
+    c_dep = c_well * (1 + uplift)
+    dep0, well0 = start_depressed, 1 - start_depressed
     out = {}
     for strategy, rate in (("usual_care", r_remit), ("collaborative_care", r_remit * p["rr_remit_cc"])):
         remit = 1 - math.exp(-rate * dt)
-        dep1, rem1 = (1 - die_dep) * (1 - remit), (1 - die_dep) * remit
-        physical = dt * (c_dep * 1.0 + c_dep * dep1 + c_rem * rem1)
-        programme = p["c_cc"] * infl_2012 if strategy == "collaborative_care" else 0.0
+        onsets = well0 * (1 - die_well) * onset
+        well1 = well0 * (1 - die_well) * (1 - onset)
+        dep1 = dep0 * (1 - die_dep) * (1 - remit) + onsets
+        rem1 = dep0 * (1 - die_dep) * remit
+        physical = dt * (c_well * (well0 + well1) + c_dep * (dep0 + dep1) + c_rem * rem1)
+        # Collaborative care: everyone depressed at the start, and each onset in the programme
+        # window, costs the trial's £317 once.
+        programme = p["c_cc"] * infl_2012 * (dep0 + onsets) if strategy == "collaborative_care" else 0.0
         out[strategy] = {
             "cost": physical + programme,
-            "qalys": dt * (p["u_depressed"] * (1.0 + dep1) + p["u_remitted"] * rem1),
-            "life_years": dt * (1.0 + dep1 + rem1),
+            "qalys": dt * (p["u_remitted"] * (well0 + well1) + p["u_depressed"] * (dep0 + dep1)
+                           + p["u_remitted"] * rem1),
+            "life_years": dt * (well0 + dep0 + well1 + dep1 + rem1),
         }
     return out
 
 
-def test_two_undiscounted_cycles_match_a_hand_calculation() -> None:
+@pytest.mark.parametrize("start_depressed", [1.0, 0.3])
+def test_two_undiscounted_cycles_match_a_hand_calculation(start_depressed: float) -> None:
     model = parity.load(FOLDER)
     model.set(n_cycles=2)
-    summary = model.run().summary
-    for strategy, expected in hand_two_cycles().items():
+    summary = model.run({"p_start_depressed": start_depressed}).summary
+    for strategy, expected in hand_two_cycles(start_depressed).items():
         assert summary.loc[strategy, "cost_undiscounted"] == pytest.approx(expected["cost"], rel=1e-12)
         assert summary.loc[strategy, "qalys_undiscounted"] == pytest.approx(expected["qalys"], rel=1e-12)
         assert summary.loc[strategy, "life_years_undiscounted"] == pytest.approx(
