@@ -358,16 +358,17 @@ def _short(text: str, width: int) -> str:
 
 
 def render_text(table: pd.DataFrame, figure_width: int = 44) -> str:
-    """The table for a terminal: one block per model, published beside model values, then the
-    summary count."""
+    """The table for a terminal: one block per model, published beside model values with the
+    report each figure comes from (full sources: ``--csv`` or ``--markdown``), then the summary
+    count."""
     lines: list[str] = []
     for model, rows in table.groupby("model", sort=False):
         cells = [
             [r["id"], _short(r["figure"], figure_width), _published_text(r), _model_text(r),
-             _difference_text(r), r["status"]]
+             _difference_text(r), r["status"], _short(r["report"], 28)]
             for _, r in rows.iterrows()
         ]
-        header = ["id", "figure", "published", "model", "difference", "status"]
+        header = ["id", "figure", "published", "model", "difference", "status", "source"]
         widths = [max(len(c[i]) for c in cells + [header]) for i in range(len(header))]
 
         def line(c: list[str]) -> str:
