@@ -43,6 +43,8 @@ double StrategyOutcomes::total_cost_undiscounted() const {
 // sample index innermost, so the loops over states and cycles run over B contiguous values that
 // the compiler vectorises. A deterministic run is a block of one.
 
+using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
 struct Evaluator::Impl {
     const Program& prog;
     std::shared_ptr<const Program> keep_alive;
@@ -75,6 +77,7 @@ struct Evaluator::Impl {
     };
     std::vector<Work> work;
     std::vector<double> point, alive;  // scratch: n_cat x B, B
+    Eigen::VectorXd alive_expanded;    // per expanded state: 1 if alive, else 0
 
     explicit Impl(const CompiledModel& model)
         : prog(*model.program()),
@@ -94,6 +97,9 @@ struct Evaluator::Impl {
             for (std::size_t i = 0; i < sp.rows.size(); ++i)
                 if (sp.rows[i].level >= kPerStateTime || sp.reward_level[i] >= kPerStateTime)
                     has_state_time_entries = true;
+        alive_expanded.resize(static_cast<Eigen::Index>(E()));
+        for (std::size_t e = 0; e < E(); ++e)
+            alive_expanded[static_cast<Eigen::Index>(e)] = prog.alive[prog.expanded_state[e]] ? 1.0 : 0.0;
         plan_moves();
     }
 
@@ -323,11 +329,15 @@ struct Evaluator::Impl {
                 std::copy(&P[first * S() * B], &P[(first + 1) * S() * B], Pe);
                 continue;
             }
-            if (!per_position)
+            if (!per_position && B == 1) {
+                for (const auto& entry : row.entries)
+                    if (entry.expr >= 0) Pe[entry.to] = *values_of(entry.expr);
+            } else if (!per_position) {
                 for (const auto& entry : row.entries)
                     if (entry.expr >= 0)
                         std::copy(values_of(entry.expr), values_of(entry.expr) + B,
                                   Pe + entry.to * B);
+            }
             check_row(s, e, Pe, t);
         }
     }
@@ -608,7 +618,6 @@ struct Evaluator::Impl {
         }
         if (B == 1 && !prog.has_tunnels) {
             // One sample of an ordinary model: a dense vector-matrix product.
-            using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
             const auto n = static_cast<Eigen::Index>(S());
             Eigen::Map<const RowMajor> P(w.P.data(), n, n);
             Eigen::Map<const Eigen::VectorXd> m(w.m.data(), n);
@@ -637,14 +646,26 @@ struct Evaluator::Impl {
         const double cl = prog.spec.settings.cycle_length;
         std::copy(w.flow.begin(), w.flow.end(), point.begin());
         std::fill(alive.begin(), alive.end(), 0.0);
-        const auto& sp = prog.strategies[s];
-        for (std::size_t e = 0; e < E(); ++e) {
-            const double* m = &w.m[e * B];
-            const auto& defined = sp.state_reward[prog.expanded_state[e]];
-            for (std::size_t c = 0; c < n_cat; ++c)
-                if (defined[c] >= 0)  // rewards a state does not define are always zero
-                    kernels::add_scaled_product(&point[c * B], cl, m, &w.R[(e * n_cat + c) * B], B);
-            if (prog.alive[prog.expanded_state[e]]) kernels::add_scaled(alive.data(), cl, m, B);
+        if (B == 1) {
+            // One sample: R (states x categories, zero where a state defines no reward) times
+            // the occupancy as one dense product, rather than a call per state and category.
+            const auto n = static_cast<Eigen::Index>(E()), k = static_cast<Eigen::Index>(n_cat);
+            Eigen::Map<const RowMajor> R(w.R.data(), n, k);
+            Eigen::Map<const Eigen::VectorXd> m(w.m.data(), n);
+            Eigen::Map<Eigen::VectorXd>(point.data(), k).noalias() += cl * (R.transpose() * m);
+            alive[0] = cl * alive_expanded.dot(m);
+        } else {
+            const auto& sp = prog.strategies[s];
+            for (std::size_t e = 0; e < E(); ++e) {
+                const double* m = &w.m[e * B];
+                const auto& defined = sp.state_reward[prog.expanded_state[e]];
+                for (std::size_t c = 0; c < n_cat; ++c)
+                    if (defined[c] >= 0)  // rewards a state does not define are always zero
+                        kernels::add_scaled_product(&point[c * B], cl, m,
+                                                    &w.R[(e * n_cat + c) * B], B);
+                if (prog.alive[prog.expanded_state[e]])
+                    kernels::add_scaled(alive.data(), cl, m, B);
+            }
         }
         const double wt = prog.weights[t];
         const double dc = wt * prog.cost_discount[t];

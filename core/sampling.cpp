@@ -6,6 +6,7 @@
 #include <Random123/philox.h>
 
 #include <algorithm>
+#include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <map>
@@ -27,13 +28,26 @@ void RandomStream::refill() {
     next_ = 0;
 }
 
-double RandomStream::normal() { return boost::random::normal_distribution<double>()(*this); }
+namespace {
+// Inlined into the gamma loops below, where a call per draw would show.
+inline double standard_normal(RandomStream& rs) {
+    return boost::random::normal_distribution<double>()(rs);
+}
+inline double standard_exponential(RandomStream& rs) {
+    return boost::random::exponential_distribution<double>()(rs);
+}
+}  // namespace
+
+double RandomStream::normal() { return standard_normal(*this); }
+double RandomStream::exponential() { return standard_exponential(*this); }
 
 namespace {
 
 // Gamma(shape, 1) by Marsaglia and Tsang (2000): one normal and one uniform per try, accepted
 // with probability above 0.95 for every shape >= 1. A shape below 1 is drawn as
-// Gamma(shape + 1) * U^(1/shape); the constants are kept so each draw is only the loop.
+// Gamma(shape + 1) * U^(1/shape), written exp(-E / shape) with E = -log U a standard exponential
+// from the ziggurat: one exp instead of a pow, and no log. The constants are kept so each draw
+// is only the loop.
 struct GammaDraw {
     double d = 0, c = 0, inv_shape = 0;
     bool boosted = false;  // shape < 1
@@ -48,7 +62,7 @@ struct GammaDraw {
         for (;;) {
             double x = 0, v = 0;
             do {
-                x = rs.normal();
+                x = standard_normal(rs);
                 v = 1.0 + c * x;
             } while (v <= 0.0);
             v = v * v * v;
@@ -58,21 +72,23 @@ struct GammaDraw {
             if (std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
         }
     }
-    /// Whether Gamma(shape + 1) * U^(1/shape) can leave the normal range of doubles. Uniforms
-    /// are at least 2^-53, so U^(1/shape) >= 2^(-53/shape), which stays above the smallest
-    /// normal double 2^-1022 (with room for the gamma factor) while shape > 53/1000; only
-    /// smaller shapes need the slower draw in log space.
-    bool may_underflow() const { return boosted && inv_shape > 1000.0 / 53.0; }
+    /// A draw; for shapes below 1 it may be tiny or underflow to 0 (P(X < 2^-960) is about
+    /// 2^(-960 shape)), which callers that normalise check for with kTiny.
     double draw(RandomStream& rs) const {
         const double x = core(rs);
-        return boosted ? x * std::pow(rs.uniform(), inv_shape) : x;
+        return boosted ? x * std::exp(-standard_exponential(rs) * inv_shape) : x;
     }
-    // The log of a draw, for small shapes whose draws can underflow to 0 (U^(1/shape)).
+    /// The log of a draw from the same random numbers as draw(), for the rare draw that would
+    /// underflow.
     double draw_log(RandomStream& rs) const {
         const double x = std::log(core(rs));
-        return boosted ? x + std::log(rs.uniform()) * inv_shape : x;
+        return boosted ? x - standard_exponential(rs) * inv_shape : x;
     }
 };
+
+// Draws below this lose relative precision as they approach the subnormal range (2^-1022):
+// a group or beta with such a draw is drawn again, from the same random numbers, in log space.
+constexpr double kTiny = 0x1p-960;
 
 }  // namespace
 
@@ -119,7 +135,6 @@ struct Unit {
     std::vector<std::size_t> members;  // parameter indices, in parameter order
     Distribution dist;                 // univariate
     std::vector<GammaDraw> gammas;     // beta/pert: 2; gamma: 1; dirichlet: one per member
-    bool log_space = false;            // beta/pert/dirichlet with a shape that could underflow
     std::optional<detail::TruncatedNormal> truncated;
     std::vector<double> mean;      // multivariate normal
     std::vector<double> cholesky;  // row-major lower triangle, k x k
@@ -158,7 +173,6 @@ Unit univariate_unit(std::size_t index, const std::string& name, const Distribut
         const auto shapes = detail::pert_shapes(d.p[0], d.p[1], d.p[2], d.p[3]);
         u.gammas = {GammaDraw(shapes.first), GammaDraw(shapes.second)};
     }
-    for (const auto& g : u.gammas) u.log_space = u.log_space || g.may_underflow();
     if (d.type == DistributionType::truncated_normal)
         u.truncated.emplace(d.p[0], d.p[1], d.p[2], d.p[3]);
     return u;
@@ -203,22 +217,23 @@ void check_distribution(const std::string& name, const Distribution& d) {
 // Groups in order of first appearance, each with its members in parameter order.
 std::vector<Unit> group_units(const SamplingPlan& plan) {
     std::vector<Unit> groups;
+    std::map<std::string, std::size_t> position;  // a large model has hundreds of groups
     for (std::size_t i = 0; i < plan.names.size(); ++i) {
         const Distribution& d = plan.distributions[i];
         if (!d.grouped()) continue;
         const UnitKind kind = d.type == DistributionType::dirichlet
                                   ? UnitKind::dirichlet
                                   : UnitKind::multivariate_normal;
-        auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](const Unit& u) { return u.group == d.group; });
-        if (it == groups.end()) {
+        const auto [at, fresh] = position.emplace(d.group, groups.size());
+        if (fresh) {
             Unit u;
             u.kind = kind;
             u.group = d.group;
             u.stream = group_stream(d.group);
             groups.push_back(u);
-            it = groups.end() - 1;
-        } else if (it->kind != kind) {
+        }
+        Unit* it = &groups[at->second];
+        if (!fresh && it->kind != kind) {
             fail("group '" + d.group + "' mixes dirichlet and multivariate_normal members ('" +
                      plan.names[it->members.front()] + "' and '" + plan.names[i] + "')",
                  "Give the two kinds of group different names");
@@ -238,7 +253,6 @@ void prepare_dirichlet(Unit& u, const SamplingPlan& plan) {
         const double alpha = plan.distributions[m].p[0];
         u.gammas.emplace_back(alpha);
         u.alpha_sum += alpha;
-        u.log_space = u.log_space || u.gammas.back().may_underflow();
     }
 }
 
@@ -430,21 +444,23 @@ std::shared_ptr<const SamplingPlan> make_plan(
 
 // ---- drawing -----------------------------------------------------------------------------------
 
-double draw_beta(const GammaDraw& a, const GammaDraw& b, bool log_space, RandomStream& rs) {
-    if (!log_space) {
-        const double x = a.draw(rs);
-        const double y = b.draw(rs);
-        return x / (x + y);
-    }
-    const double lx = a.draw_log(rs);
-    const double ly = b.draw_log(rs);
+// X / (X + Y); drawn again in log space from the same random numbers (a copy of the stream as
+// it was) when a gamma is too small to divide by with full precision.
+double draw_beta(const GammaDraw& a, const GammaDraw& b, RandomStream& rs) {
+    const RandomStream start = rs;
+    const double x = a.draw(rs);
+    const double y = b.draw(rs);
+    if (x >= kTiny && y >= kTiny) return x / (x + y);
+    RandomStream again = start;
+    const double lx = a.draw_log(again);
+    const double ly = b.draw_log(again);
     return 1.0 / (1.0 + std::exp(ly - lx));
 }
 
 double draw_univariate(const Unit& u, RandomStream& rs) {
     const auto& p = u.dist.p;
     switch (u.dist.type) {
-    case DistributionType::beta: return draw_beta(u.gammas[0], u.gammas[1], u.log_space, rs);
+    case DistributionType::beta: return draw_beta(u.gammas[0], u.gammas[1], rs);
     case DistributionType::gamma: return p[1] * u.gammas[0].draw(rs);
     case DistributionType::lognormal: return std::exp(p[0] + p[1] * rs.normal());
     case DistributionType::normal: return p[0] + p[1] * rs.normal();
@@ -459,23 +475,34 @@ double draw_univariate(const Unit& u, RandomStream& rs) {
         return p[2] - std::sqrt((1.0 - v) * width * (p[2] - p[1]));
     }
     case DistributionType::pert:
-        return p[0] + (p[2] - p[0]) * draw_beta(u.gammas[0], u.gammas[1], u.log_space, rs);
+        return p[0] + (p[2] - p[0]) * draw_beta(u.gammas[0], u.gammas[1], rs);
     default: return p[0];  // fixed and group types never reach here
     }
 }
 
-// Gammas normalised within the group; in log space when a small alpha could underflow to 0.
-void draw_dirichlet(const Unit& u, RandomStream& rs, double* out) {
+// Gammas normalised within the group. A draw so small that it nears the subnormal range (only
+// alphas well below 1 give one, rarely) sends the whole group back to its first random number
+// to be drawn in log space, so every sample keeps full relative precision at the price of a
+// few logs only where it is needed.
+void draw_dirichlet(const Unit& u, const RandomStream& start, double* out) {
     const std::size_t k = u.members.size();
-    double total = 0;
-    if (!u.log_space) {
-        for (std::size_t i = 0; i < k; ++i) total += out[i] = u.gammas[i].draw(rs);
-    } else {
+    RandomStream rs = start;
+    double total = 0, smallest = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < k; ++i) {
+        const double g = u.gammas[i].draw(rs);
+        out[i] = g;
+        total += g;
+        smallest = std::min(smallest, g);
+    }
+    if (!(smallest >= kTiny)) {
+        rs = start;
         double top = -std::numeric_limits<double>::infinity();
         for (std::size_t i = 0; i < k; ++i) top = std::max(top, out[i] = u.gammas[i].draw_log(rs));
+        total = 0;
         for (std::size_t i = 0; i < k; ++i) total += out[i] = std::exp(out[i] - top);
     }
-    for (std::size_t i = 0; i < k; ++i) out[i] /= total;
+    const double scale = 1.0 / total;
+    for (std::size_t i = 0; i < k; ++i) out[i] *= scale;
 }
 
 // mean + L z, z standard normal; `z` is scratch of the group's size.

@@ -46,7 +46,11 @@ public:
     }
     /// Standard normal (Boost.Random's ziggurat).
     double normal();
-    /// Gamma with this shape and scale 1 (Marsaglia and Tsang 2000).
+    /// Standard exponential (Boost.Random's ziggurat).
+    double exponential();
+    /// Gamma with this shape and scale 1 (Marsaglia and Tsang 2000; a shape below 1 as
+    /// Gamma(shape + 1) exp(-E / shape) with E exponential). Draws of a shape well below 1 can
+    /// be subnormal or 0 when the true value is below the smallest double.
     double gamma(double shape);
 
 private:
