@@ -43,8 +43,6 @@ double StrategyOutcomes::total_cost_undiscounted() const {
 // sample index innermost, so the loops over states and cycles run over B contiguous values that
 // the compiler vectorises. A deterministic run is a block of one.
 
-using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
 struct Evaluator::Impl {
     const Program& prog;
     std::shared_ptr<const Program> keep_alive;
@@ -77,7 +75,8 @@ struct Evaluator::Impl {
     };
     std::vector<Work> work;
     std::vector<double> point, alive;  // scratch: n_cat x B, B
-    Eigen::VectorXd alive_expanded;    // per expanded state: 1 if alive, else 0
+    std::vector<double> alive_expanded;  // per expanded state: 1 if alive, else 0
+    std::vector<double> reward_rate;     // scratch: n_cat, rewards per year at a point
 
     explicit Impl(const CompiledModel& model)
         : prog(*model.program()),
@@ -97,9 +96,9 @@ struct Evaluator::Impl {
             for (std::size_t i = 0; i < sp.rows.size(); ++i)
                 if (sp.rows[i].level >= kPerStateTime || sp.reward_level[i] >= kPerStateTime)
                     has_state_time_entries = true;
-        alive_expanded.resize(static_cast<Eigen::Index>(E()));
         for (std::size_t e = 0; e < E(); ++e)
-            alive_expanded[static_cast<Eigen::Index>(e)] = prog.alive[prog.expanded_state[e]] ? 1.0 : 0.0;
+            alive_expanded.push_back(prog.alive[prog.expanded_state[e]] ? 1.0 : 0.0);
+        reward_rate.resize(n_cat);
         plan_moves();
     }
 
@@ -618,10 +617,7 @@ struct Evaluator::Impl {
         }
         if (B == 1 && !prog.has_tunnels) {
             // One sample of an ordinary model: a dense vector-matrix product.
-            const auto n = static_cast<Eigen::Index>(S());
-            Eigen::Map<const RowMajor> P(w.P.data(), n, n);
-            Eigen::Map<const Eigen::VectorXd> m(w.m.data(), n);
-            Eigen::Map<Eigen::VectorXd>(w.next.data(), n).noalias() = P.transpose() * m;
+            kernels::transposed_product(w.next.data(), w.P.data(), w.m.data(), S(), S());
             w.m.swap(w.next);
             return;
         }
@@ -649,11 +645,11 @@ struct Evaluator::Impl {
         if (B == 1) {
             // One sample: R (states x categories, zero where a state defines no reward) times
             // the occupancy as one dense product, rather than a call per state and category.
-            const auto n = static_cast<Eigen::Index>(E()), k = static_cast<Eigen::Index>(n_cat);
-            Eigen::Map<const RowMajor> R(w.R.data(), n, k);
-            Eigen::Map<const Eigen::VectorXd> m(w.m.data(), n);
-            Eigen::Map<Eigen::VectorXd>(point.data(), k).noalias() += cl * (R.transpose() * m);
-            alive[0] = cl * alive_expanded.dot(m);
+            kernels::transposed_product(reward_rate.data(), w.R.data(), w.m.data(), E(), n_cat);
+            for (std::size_t c = 0; c < n_cat; ++c) point[c] += cl * reward_rate[c];
+            double occupied = 0;
+            for (std::size_t e = 0; e < E(); ++e) occupied += alive_expanded[e] * w.m[e];
+            alive[0] = cl * occupied;
         } else {
             const auto& sp = prog.strategies[s];
             for (std::size_t e = 0; e < E(); ++e) {

@@ -16,6 +16,12 @@ void add_scaled_product_wide(double* out, double scale, const double* a, const d
                              std::size_t n);
 void add_scaled_wide(double* out, double scale, const double* x, std::size_t n);
 
+/// out = P^T m for a row-major rows x cols matrix P (the cohort's next occupancy, or the rewards
+/// of a point). Columns are taken 32 at a time so their sums stay in registers while P streams
+/// through once (P of a 100-state model is larger than the L1 cache, so its reads set the pace).
+void transposed_product(double* out, const double* P, const double* m, std::size_t rows,
+                        std::size_t cols);
+
 /// out[b] += a[b] * x[b]
 inline void add_product(double* out, const double* a, const double* x, std::size_t n) {
     if (n == 1)

@@ -370,7 +370,8 @@ TEST_CASE("gamma with shape below 1: moments, distribution and lower tail", "[sa
         RandomStream rs(3, 17, 0);
         std::vector<double> x(kDraws);
         for (double& v : x) v = rs.gamma(shape);
-        REQUIRE(std::all_of(x.begin(), x.end(), [](double v) { return v > 0 && std::isfinite(v); }));
+        REQUIRE(std::all_of(x.begin(), x.end(),
+                            [](double v) { return v > 0 && std::isfinite(v); }));
         check_moments(x, shape, shape);
         check_distribution(x, d);
         const double q = d.quantile(1e-3);
