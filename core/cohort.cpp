@@ -345,6 +345,22 @@ struct Evaluator::Impl {
     /// runs as whole-block loops; only a failure goes back sample by sample to say which.
     void check_row(std::size_t s, std::size_t e, double* Pe, int t) {
         const auto& row = prog.strategies[s].rows[prog.expanded_state[e]];
+        if (B == 1 && row.complement_context.empty()) {  // empty: the row has no C
+            // One sample, every probability given (a Dirichlet row of a PSA, say): the sum only
+            // checks the row, so it runs as four interleaved sums rather than one long chain.
+            double sum[4] = {0, 0, 0, 0};
+            bool in_range = true;
+            const std::size_t k = row.entries.size();
+            for (std::size_t i = 0; i < k; ++i) {
+                const double p = Pe[row.entries[i].to];
+                in_range &= (p >= 0.0) & (p <= 1.0);
+                sum[i % 4] += p;
+            }
+            const double total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+            if (!in_range || !(std::abs(total - 1.0) <= kRowTolerance))
+                explain_bad_row(s, e, Pe, t);
+            return;
+        }
         given.clear();
         double* complement = nullptr;
         for (const auto& entry : row.entries)
