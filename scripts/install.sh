@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # C++ libraries come from Debian's -dev packages only.
 packages=(g++ pkg-config libeigen3-dev libboost-dev libboost-math-dev libfccp-dev catch2
           libmuparser-dev librandom123-dev)
+# The tests recalculate the business-case workbook headless to check its formulas.
+packages+=(libreoffice-calc)
 command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 command -v ninja >/dev/null 2>&1 || packages+=(ninja-build)
 python=${PYTHON:-python3}

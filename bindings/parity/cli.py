@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from . import _core
+from .cli_business_case import add_command as add_business_case_command
 from .cli_uncertainty import add_commands as add_uncertainty_commands
 from .model import Model
 from .replicate import failures, render_markdown, render_text, replicate, target_folders
@@ -301,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     replicate_cmd.set_defaults(func=_replicate)
 
     add_uncertainty_commands(sub, _analyse_each_folder)
+    add_business_case_command(sub)
     return parser
 
 
