@@ -32,6 +32,8 @@ OUTPUT_FILES = {
     "net_benefit.csv": "net monetary and health benefit at each willingness to pay",
     "trace.csv": "the cohort trace",
     "cycles.csv": "the rewards at every cycle point, with weights and discount factors",
+    "savings.csv": "who pays and who saves: each strategy against the first, by cost category "
+    "and payer, with the cash-releasing flag",
 }
 
 #: The extra file ``parity run`` writes for a decision tree.
@@ -126,6 +128,7 @@ def write_tables(results: Results, out: Path, wtp: Sequence[float] | None = None
         "net_benefit.csv": results.net_benefit(wtp),
         "trace.csv": results.trace,
         "cycles.csv": results.cycles,
+        "savings.csv": results.savings(),
     }
     if results.has_tree:
         tables["tree.csv"] = results.tree()
@@ -162,6 +165,7 @@ def _run(args: argparse.Namespace) -> int:
         optimal = nb[nb["optimal"]][["wtp", "strategy"]]
         for _, row in optimal.iterrows():
             print(f"  optimal at {results.currency} {row['wtp']:,.0f} per QALY: {row['strategy']}")
+        _print_savings(results)
         if not args.no_write:
             out = output_folder(args.out, folder)
             written = write_tables(results, out, wtp)
@@ -169,6 +173,21 @@ def _run(args: argparse.Namespace) -> int:
         print()
 
     return _each_folder(args, run_one)
+
+
+def _print_savings(results: Results) -> None:
+    """One line per strategy: what it saves against the first strategy, by payer."""
+    savings = results.savings()
+    if savings.empty:
+        return
+    comparator = results.strategies[0]
+    for strategy, rows in savings.groupby("strategy", sort=False):
+        by_payer = rows.groupby("payer", sort=False)["saving"].sum()
+        parts = ", ".join(f"{payer} {value:,.0f}" for payer, value in by_payer.items() if value != 0)
+        print(
+            f"  {strategy} vs {comparator}: saves {results.currency} {rows['saving'].sum():,.0f} "
+            f"(discounted; by payer: {parts or 'none'})"
+        )
 
 
 def _analyse_each_folder(args: argparse.Namespace, analysis: Callable[..., list[Path]]) -> int:

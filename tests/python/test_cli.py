@@ -17,7 +17,7 @@ import parity
 from parity.cli import OUTPUT_FILES, main
 
 CSV_FILES = ["summary.csv", "costs.csv", "icers.csv", "net_benefit.csv", "trace.csv",
-             "cycles.csv"]
+             "cycles.csv", "savings.csv"]
 
 
 def test_output_layout_is_documented_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -57,6 +57,9 @@ def assert_csvs_match_python(out: Path, results: parity.Results) -> None:
         np.testing.assert_array_equal(icers[column].to_numpy(), expected[column].to_numpy())
     nb = pd.read_csv(out / "net_benefit.csv")
     pd.testing.assert_frame_equal(nb, results.net_benefit(), check_exact=True)
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "savings.csv"), results.savings(), check_exact=False, rtol=1e-12
+    )
 
 
 def test_run_one_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,7 +72,7 @@ def test_run_one_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "nan" not in out.lower()
     assert "optimal at USD 100,000 per QALY: B" in out
     target = tmp_path / "sick_sicker"
-    assert f"wrote 6 CSV files to {target}" in out
+    assert f"wrote 7 CSV files to {target}" in out
     assert_csvs_match_python(target, parity.load(SICK_SICKER).run())
 
 
@@ -81,8 +84,8 @@ def test_run_every_folder_of_params(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert sorted(p.name for p in tmp_path.iterdir()) == model_folders
     # A tree model also writes its tree table.
     trees = [m for m in model_folders if (PARAMS / m / "tree.csv").exists()]
-    assert out.count("wrote 6 CSV files") == len(model_folders) - len(trees)
-    assert out.count("wrote 7 CSV files") == len(trees)
+    assert out.count("wrote 7 CSV files") == len(model_folders) - len(trees)
+    assert out.count("wrote 8 CSV files") == len(trees)
     assert "sick_sicker: costs in USD" in out and "sick_sicker_age: costs in USD" in out
     assert "116,374" in out  # the age-dependent model's SoC cost
     assert_csvs_match_python(tmp_path / "sick_sicker_age", parity.load(SICK_SICKER_AGE).run())
