@@ -1,7 +1,12 @@
 // Declarations of the per-concept binding functions called from module.cpp.
 #pragma once
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace parity {
 void bind_errors(pybind11::module_& m);
@@ -13,4 +18,13 @@ void bind_psa(pybind11::module_& m);
 void bind_voi(pybind11::module_& m);
 void bind_dsa(pybind11::module_& m);
 void bind_budget_impact(pybind11::module_& m);
+void bind_budget_psa(pybind11::module_& m);
+
+// Shared by the PSA bindings (bind_psa.cpp).
+/// A copy of `v` as a numpy array of the given shape.
+pybind11::array_t<double> as_array(const std::vector<double>& v,
+                                   std::vector<pybind11::ssize_t> shape);
+/// A PSA progress callback that takes the GIL back, lets Ctrl-C stop the run and calls the
+/// Python callback (or None).
+std::function<bool(std::uint64_t, std::uint64_t)> python_progress(pybind11::object callback);
 }  // namespace parity

@@ -8,7 +8,6 @@
 namespace py = pybind11;
 
 namespace parity {
-namespace {
 
 py::array_t<double> as_array(const std::vector<double>& v, std::vector<py::ssize_t> shape) {
     py::array_t<double> a(shape);
@@ -28,8 +27,6 @@ std::function<bool(std::uint64_t, std::uint64_t)> python_progress(py::object cal
         return keep_going.is_none() || keep_going.cast<bool>();
     };
 }
-
-}  // namespace
 
 void bind_psa(py::module_& m) {
     py::class_<PsaOutcomes>(m, "PsaOutcomes")

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
     parity::bind_voi(m);
     parity::bind_dsa(m);
     parity::bind_budget_impact(m);
+    parity::bind_budget_psa(m);
 }

@@ -789,13 +789,24 @@ struct Evaluator::Impl {
         return out;
     }
 
-    void run_block(const double* ov, std::size_t count, double* totals, std::uint64_t first) {
+    void run_block(const double* ov, std::size_t count, double* totals, std::uint64_t first,
+                   double* cycle_costs) {
         overrides = ov;
         first_sample = first;
         labelled_samples = true;
         resize(count);
-        run_cohort([](std::size_t, int) {});
         const std::size_t n_strat = prog.strategies.size();
+        const std::size_t n_cost = prog.categories.size();
+        const std::size_t points = static_cast<std::size_t>(prog.spec.settings.n_cycles) + 1;
+        if (cycle_costs) std::fill(cycle_costs, cycle_costs + B * n_strat * points * n_cost, 0.0);
+        run_cohort([&](std::size_t s, int t) {
+            if (!cycle_costs) return;
+            for (std::size_t b = 0; b < B; ++b) {
+                double* dst =
+                    cycle_costs + ((b * n_strat + s) * points + static_cast<std::size_t>(t)) * n_cost;
+                for (std::size_t c = 0; c < n_cost; ++c) dst[c] = point[c * B + b];
+            }
+        });
         const std::size_t n_out = n_cat + 1;  // costs, QALYs, life-years
         for (std::size_t b = 0; b < B; ++b)
             for (std::size_t s = 0; s < n_strat; ++s) {
@@ -829,9 +840,9 @@ void Evaluator::run(const double* overrides, const EvaluateOptions& options, Out
 }
 
 void Evaluator::run_block(const double* overrides, std::size_t count, double* totals,
-                          std::uint64_t first_sample) {
+                          std::uint64_t first_sample, double* cycle_costs) {
     if (count == 0) return;
-    impl_->run_block(overrides, count, totals, first_sample);
+    impl_->run_block(overrides, count, totals, first_sample, cycle_costs);
 }
 
 std::size_t Evaluator::n_outcomes() const { return impl_->n_cat + 1; }

@@ -91,6 +91,12 @@ struct Run {
             const std::size_t no = out.outcomes.size();
             const auto& sampled = sampler.sampled();
             std::vector<double> values(chunk * np);
+            const auto observer = options.make_observer ? options.make_observer() : nullptr;
+            std::vector<double> cycle_costs;
+            if (observer)
+                cycle_costs.resize(block * ns *
+                                   (static_cast<std::size_t>(model.spec().settings.n_cycles) + 1) *
+                                   model.cost_categories().size());
             while (!stop) {
                 const std::uint64_t start = next.fetch_add(chunk);
                 if (start >= options.n_samples) break;
@@ -101,7 +107,9 @@ struct Run {
                 for (std::size_t b = 0; b < count; b += block) {
                     const std::size_t size = std::min(block, count - b);
                     ev.run_block(&values[b * np], size, &out.values[(start + b) * ns * no],
-                                 first + b);
+                                 first + b, observer ? cycle_costs.data() : nullptr);
+                    if (observer)
+                        observer->observe(start + b, size, &values[b * np], cycle_costs.data());
                 }
                 if (options.keep_parameters)
                     for (std::size_t b = 0; b < count; ++b)

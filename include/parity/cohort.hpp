@@ -141,9 +141,11 @@ public:
     /// Evaluate `count` samples side by side: `overrides` holds count x n_parameters values
     /// (NaN: the model's expression). Writes totals[(b * n_strategies + s) * n_outcomes() + o]
     /// with o = the discounted cost categories, then QALYs, then life-years. `first_sample`
-    /// only labels error messages.
+    /// only labels error messages. When `cycle_costs` is given, it receives each sample's costs
+    /// counted at each cycle point, as StrategyOutcomes::cycle_costs (undiscounted, before
+    /// correction): cycle_costs[((b * n_strategies + s) * (n_cycles + 1) + t) * categories + c].
     void run_block(const double* overrides, std::size_t count, double* totals,
-                   std::uint64_t first_sample = 0);
+                   std::uint64_t first_sample = 0, double* cycle_costs = nullptr);
     std::size_t n_outcomes() const;
     /// The block size at which run_block is fastest for this model.
     std::size_t preferred_block_size() const;

@@ -16,6 +16,21 @@ namespace parity {
 
 class ParameterSampler;
 
+/// Further work on each block of samples, done on the worker thread that ran it (e.g. a budget
+/// impact per sample, core/budget_psa.cpp). Each worker owns one, made by
+/// PsaOptions::make_observer, so it may keep a workspace; it writes only its own samples'
+/// results, so the run stays identical on any number of threads.
+class SampleObserver {
+public:
+    virtual ~SampleObserver() = default;
+    /// Samples [index, index + count) of the run (index 0 is options.first_sample).
+    /// `parameters` holds count x n_parameters values (every model parameter, NaN where the
+    /// model's expression applies); `cycle_costs` the costs counted at each cycle point, laid
+    /// out as Evaluator::run_block writes them.
+    virtual void observe(std::uint64_t index, std::size_t count, const double* parameters,
+                         const double* cycle_costs) = 0;
+};
+
 struct PsaOptions {
     std::uint64_t n_samples = 1000;
     std::uint64_t seed = 1;
@@ -31,6 +46,9 @@ struct PsaOptions {
     /// Called on the calling thread about every 50 ms, and once at the end, with the samples
     /// done so far; returning false stops the run (the result is then marked incomplete).
     std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
+    /// When set, each worker makes an observer and the per-cycle costs of every sample are
+    /// kept for the block it is in and handed to it.
+    std::function<std::unique_ptr<SampleObserver>()> make_observer;
 };
 
 struct PsaOutcomes {
