@@ -8,6 +8,8 @@
 #include <functional>
 #include <vector>
 
+#include "parity/psa.hpp"
+
 namespace parity {
 void bind_errors(pybind11::module_& m);
 void bind_model_spec(pybind11::module_& m);
@@ -27,4 +29,7 @@ pybind11::array_t<double> as_array(const std::vector<double>& v,
 /// A PSA progress callback that takes the GIL back, lets Ctrl-C stop the run and calls the
 /// Python callback (or None).
 std::function<bool(std::uint64_t, std::uint64_t)> python_progress(pybind11::object callback);
+/// PSA options from the arguments every PSA binding takes (progress as python_progress).
+PsaOptions psa_options(std::uint64_t n_samples, std::uint64_t seed, std::uint64_t first_sample,
+                       unsigned threads, pybind11::object progress, bool keep_parameters);
 }  // namespace parity

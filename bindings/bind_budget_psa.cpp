@@ -68,13 +68,8 @@ void bind_budget_psa(py::module_& m) {
         [](const CompiledModel& model, const BudgetPsaSpec& spec, std::uint64_t n_samples,
            std::uint64_t seed, std::uint64_t first_sample, unsigned threads, py::object progress,
            bool keep_parameters) {
-            PsaOptions options;
-            options.n_samples = n_samples;
-            options.seed = seed;
-            options.first_sample = first_sample;
-            options.threads = threads;
-            options.keep_parameters = keep_parameters;
-            options.progress = python_progress(std::move(progress));
+            const PsaOptions options = psa_options(n_samples, seed, first_sample, threads,
+                                                   std::move(progress), keep_parameters);
             py::gil_scoped_release release;
             return run_budget_psa(model, options, spec);
         },

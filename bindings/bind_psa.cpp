@@ -28,6 +28,18 @@ std::function<bool(std::uint64_t, std::uint64_t)> python_progress(py::object cal
     };
 }
 
+PsaOptions psa_options(std::uint64_t n_samples, std::uint64_t seed, std::uint64_t first_sample,
+                       unsigned threads, py::object progress, bool keep_parameters) {
+    PsaOptions options;
+    options.n_samples = n_samples;
+    options.seed = seed;
+    options.first_sample = first_sample;
+    options.threads = threads;
+    options.keep_parameters = keep_parameters;
+    options.progress = python_progress(std::move(progress));
+    return options;
+}
+
 void bind_psa(py::module_& m) {
     py::class_<PsaOutcomes>(m, "PsaOutcomes")
         .def_readonly("strategies", &PsaOutcomes::strategies)
@@ -57,13 +69,8 @@ void bind_psa(py::module_& m) {
         [](const CompiledModel& model, std::uint64_t n_samples, std::uint64_t seed,
            std::uint64_t first_sample, unsigned threads, py::object progress,
            bool keep_parameters) {
-            PsaOptions options;
-            options.n_samples = n_samples;
-            options.seed = seed;
-            options.first_sample = first_sample;
-            options.threads = threads;
-            options.keep_parameters = keep_parameters;
-            options.progress = python_progress(std::move(progress));
+            const PsaOptions options = psa_options(n_samples, seed, first_sample, threads,
+                                                   std::move(progress), keep_parameters);
             py::gil_scoped_release release;
             return run_psa(model, options);
         },

@@ -33,7 +33,7 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import Mapping, Optional, Union
 
 import pandas as pd
 
@@ -72,6 +72,8 @@ class BusinessCaseRow:
     source: str
     notes: str
     line: int
+    #: The file the row was read from when it is not the business case's own (a scenario's).
+    path: Optional[Path] = None
 
 
 @dataclass
@@ -95,7 +97,18 @@ class BusinessCase:
 
     def where(self, key: str) -> str:
         row = self.rows.get(key)
-        return f"{self.path}:{row.line}" if row is not None else str(self.path)
+        return f"{row.path or self.path}:{row.line}" if row is not None else str(self.path)
+
+    def replaced(self, rows: Mapping[str, BusinessCaseRow]) -> "BusinessCase":
+        """A copy with some rows replaced (a scenario). A row giving one of prevalence,
+        incidence or entrants drops the others, since a case is sized by one of them."""
+        out = BusinessCase(self.path, dict(self.rows))
+        sizing = {"prevalence", "incidence", "entrants"}
+        if sizing & set(rows):
+            for key in sizing - set(rows):
+                out.rows.pop(key, None)
+        out.rows.update(rows)
+        return out
 
     def table(self) -> pd.DataFrame:
         """The inputs with their sources (for an inputs sheet)."""
@@ -149,16 +162,8 @@ def read_business_case(folder: Union[str, os.PathLike]) -> BusinessCase:
                 raise _core.InputError(
                     f"{path}:{line}: unknown key '{key}'{hint}. The keys are " + ", ".join(KEYS)
                 )
-            if key in case.rows:
-                raise _core.InputError(
-                    f"{path}:{line}: '{key}' is given twice (first at line "
-                    f"{case.rows[key].line}); keep one row"
-                )
-            if not cell.get("source"):
-                raise _core.InputError(
-                    f"{path}:{line}: '{key}' has no source. Cite where the value comes from, or "
-                    "write 'Assumption: <reasoning>'"
-                )
+            first = case.rows.get(key)
+            check_row(path, line, key, cell.get("source", ""), first.line if first else None)
             case.rows[key] = BusinessCaseRow(
                 key, cell["value"], cell["source"], cell.get("notes", ""), line
             )
@@ -166,6 +171,24 @@ def read_business_case(folder: Union[str, os.PathLike]) -> BusinessCase:
         if case.get(key) is None:
             raise _core.InputError(f"{path}: no '{key}' row ({KEYS[key]}); add one")
     return case
+
+
+def check_row(
+    path: Path, line: int, key: str, source: str, first_line: Optional[int], scenario: str = ""
+) -> None:
+    """The checks every row of business_case.csv (and of a scenario of it) passes: its key is
+    not repeated (first given at ``first_line``) and it cites a source."""
+    within = f" in scenario '{scenario}'" if scenario else ""
+    if first_line is not None:
+        raise _core.InputError(
+            f"{path}:{line}: '{key}' is given twice{within} (first at line {first_line}); keep one row"
+        )
+    if not source:
+        of = f" of scenario '{scenario}'" if scenario else ""
+        raise _core.InputError(
+            f"{path}:{line}: '{key}'{of} has no source. Cite where the value comes from, or write "
+            "'Assumption: <reasoning>'"
+        )
 
 
 def _list(text: Optional[str]) -> list[str]:
@@ -190,6 +213,133 @@ def _float(case: BusinessCase, key: str, text: str) -> float:
         return float(text)
     except ValueError:
         raise _core.InputError(f"{case.where(key)}: '{key}' value '{text}' is not a number") from None
+
+
+@dataclass
+class BusinessCaseInputs:
+    """A business case resolved from its file: the arguments of
+    :func:`parity.budget_impact.budget_impact`, ready to run, and to run again with changes
+    (scenarios, sensitivity analyses, a PSA).
+
+    Attributes
+    ----------
+    case : BusinessCase
+        The rows and their sources.
+    model : Model
+        The model of the folder.
+    sizing : CohortSizing
+        Who enters each year.
+    one_off, recurring : dict of str to str
+        ``{category: parameter name or number}`` as written in the file.
+    overrides : dict of str to float
+        Parameter values of the business case.
+    """
+
+    case: BusinessCase
+    model: Model
+    sizing: CohortSizing
+    strategy: str
+    comparator: str
+    timing: str
+    price_year: Optional[Union[str, int]]
+    investment_categories: Optional[list[str]]
+    payers: Optional[dict[str, str]]
+    overrides: dict[str, float]
+    one_off: dict[str, str]
+    recurring: dict[str, str]
+    discount_rate: Optional[float]
+    #: The arguments that replaced the file's values (ics, population, years, price_year).
+    arguments: dict[str, object] = field(default_factory=dict)
+
+    def run(self, overrides: Optional[Mapping[str, float]] = None) -> BudgetImpactResults:
+        """The budget impact, with ``overrides`` (parameter values) on top of the case's."""
+        values = {**self.overrides, **{k: float(v) for k, v in (overrides or {}).items()}}
+        return budget_impact(
+            self.model,
+            self.sizing,
+            strategy=self.strategy,
+            comparator=self.comparator,
+            timing=self.timing,
+            price_year=self.price_year,
+            investment_categories=self.investment_categories,
+            payers=self.payers,
+            overrides=values or None,
+            one_off=self.one_off or None,
+            recurring=self.recurring or None,
+            discount_rate=self.discount_rate,
+        )
+
+
+def business_case_inputs(
+    folder: Union[str, os.PathLike],
+    *,
+    ics: Optional[str] = None,
+    population: Optional[float] = None,
+    years: Optional[int] = None,
+    price_year: Optional[Union[str, int]] = None,
+    case: Optional[BusinessCase] = None,
+    model: Optional[Model] = None,
+) -> BusinessCaseInputs:
+    """Read and resolve a model folder's business case; arguments replace the file's values.
+
+    Parameters
+    ----------
+    folder
+        A model folder with a business_case.csv.
+    ics, population, years, price_year
+        As for :func:`run_business_case`.
+    case
+        The business case to resolve instead of the folder's file (e.g. one with a scenario's
+        rows, :meth:`BusinessCase.replaced`).
+    model
+        The folder's model, if already loaded.
+
+    Raises
+    ------
+    parity.InputError
+        For a malformed business case (naming the file and line) or bad values.
+    """
+    case = case if case is not None else read_business_case(folder)
+    who: Union[str, float] = case.get("population")  # type: ignore[assignment]
+    if ics is not None:
+        who = ics
+    if population is not None:
+        who = population
+    horizon = years if years is not None else int(_float(case, "horizon_years", case.get("horizon_years", "5")))  # type: ignore[arg-type]
+    entrants = case.get("entrants")
+    try:
+        sizing = cohort_sizing(
+            who,
+            prevalence=_float(case, "prevalence", case.get("prevalence")) if case.get("prevalence") else None,  # type: ignore[arg-type]
+            incidence=_float(case, "incidence", case.get("incidence")) if case.get("incidence") else None,  # type: ignore[arg-type]
+            uptake=[_float(case, "uptake", u) for u in _list(case.get("uptake", "1"))],
+            horizon_years=horizon,
+            entrants=[_float(case, "entrants", n) for n in _list(entrants)] if entrants else None,
+        )
+    except _core.InputError as e:
+        raise _core.InputError(f"{case.path}: {e}") from None
+    overrides = {k: _float(case, "overrides", v) for k, v in _pairs(case, "overrides").items()}
+    discount = case.get("discount_rate")
+    return BusinessCaseInputs(
+        case=case,
+        model=model if model is not None else Model.from_folder(folder),
+        sizing=sizing,
+        strategy=case.get("strategy"),  # type: ignore[arg-type]
+        comparator=case.get("comparator"),  # type: ignore[arg-type]
+        timing=case.get("entry_timing", "start_of_year"),  # type: ignore[arg-type]
+        price_year=price_year if price_year is not None else case.get("price_year"),
+        investment_categories=_list(case.get("investment_categories")) or None,
+        payers=_pairs(case, "payer") or None,
+        overrides=overrides,
+        one_off=_pairs(case, "one_off"),
+        recurring=_pairs(case, "recurring"),
+        discount_rate=_float(case, "discount_rate", discount) if discount else None,
+        arguments={
+            k: v
+            for k, v in dict(ics=ics, population=population, years=years, price_year=price_year).items()
+            if v is not None
+        },
+    )
 
 
 def run_business_case(
@@ -218,38 +368,23 @@ def run_business_case(
     parity.InputError
         For a malformed business case (naming the file and line) or bad values.
     """
-    case = read_business_case(folder)
-    who: Union[str, float] = case.get("population")  # type: ignore[assignment]
-    if ics is not None:
-        who = ics
-    if population is not None:
-        who = population
-    horizon = years if years is not None else int(_float(case, "horizon_years", case.get("horizon_years", "5")))  # type: ignore[arg-type]
-    entrants = case.get("entrants")
-    try:
-        sizing = cohort_sizing(
-            who,
-            prevalence=_float(case, "prevalence", case.get("prevalence")) if case.get("prevalence") else None,  # type: ignore[arg-type]
-            incidence=_float(case, "incidence", case.get("incidence")) if case.get("incidence") else None,  # type: ignore[arg-type]
-            uptake=[_float(case, "uptake", u) for u in _list(case.get("uptake", "1"))],
-            horizon_years=horizon,
-            entrants=[_float(case, "entrants", n) for n in _list(entrants)] if entrants else None,
-        )
-    except _core.InputError as e:
-        raise _core.InputError(f"{case.path}: {e}") from None
-    overrides = {k: _float(case, "overrides", v) for k, v in _pairs(case, "overrides").items()}
-    discount = case.get("discount_rate")
-    return budget_impact(
-        Model.from_folder(folder),
-        sizing,
-        strategy=case.get("strategy"),  # type: ignore[arg-type]
-        comparator=case.get("comparator"),  # type: ignore[arg-type]
-        timing=case.get("entry_timing", "start_of_year"),  # type: ignore[arg-type]
-        price_year=price_year if price_year is not None else case.get("price_year"),
-        investment_categories=_list(case.get("investment_categories")) or None,
-        payers=_pairs(case, "payer") or None,
-        overrides=overrides or None,
-        one_off=_pairs(case, "one_off") or None,
-        recurring=_pairs(case, "recurring") or None,
-        discount_rate=_float(case, "discount_rate", discount) if discount else None,
-    )
+    return business_case_inputs(
+        folder, ics=ics, population=population, years=years, price_year=price_year
+    ).run()
+
+
+#: A business case: a model folder with a business_case.csv, or its resolved inputs.
+CaseLike = Union[str, "os.PathLike[str]", BusinessCaseInputs]
+
+
+def resolve_case(case: CaseLike, **case_args: object) -> BusinessCaseInputs:
+    """The business case of a model folder (``case_args``: ``ics``, ``population``, ``years``,
+    ``price_year`` as for :func:`run_business_case`), or ``case`` itself if already resolved."""
+    if isinstance(case, BusinessCaseInputs):
+        if case_args:
+            raise _core.InputError(
+                "give ics, population, years or price_year with a model folder, not with "
+                "resolved business-case inputs"
+            )
+        return case
+    return business_case_inputs(case, **case_args)  # type: ignore[arg-type]

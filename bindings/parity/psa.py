@@ -107,6 +107,16 @@ def _run_chunk(
     return PsaChunk.of(_core.run_psa(model.compile(), n, seed, first, 0, None, keep_parameters))
 
 
+def check_psa_arguments(n: int, seed: int, threads: int | None) -> None:
+    """ModelError for fewer than one sample, a negative seed or a negative thread count."""
+    if int(n) < 1:
+        raise _core.ModelError(f"a PSA needs at least one sample (n was {n})")
+    if int(seed) < 0:
+        raise _core.ModelError(f"the seed must be a whole number >= 0 (it was {seed})")
+    if threads is not None and int(threads) < 0:
+        raise _core.ModelError(f"threads must be >= 1, or 0 or None for every core (it was {threads})")
+
+
 def run_psa(
     model: "Model",
     n: int = 1000,
@@ -147,12 +157,7 @@ def run_psa(
     -------
     PsaResults
     """
-    if int(n) < 1:
-        raise _core.ModelError(f"a PSA needs at least one sample (n was {n})")
-    if int(seed) < 0:
-        raise _core.ModelError(f"the seed must be a whole number >= 0 (it was {seed})")
-    if threads is not None and int(threads) < 0:
-        raise _core.ModelError(f"threads must be >= 1, or 0 or None for every core (it was {threads})")
+    check_psa_arguments(n, seed, threads)
     compiled = model.compile()
     if client is None:
         callback, close = _progress_bar(int(n), progress)
