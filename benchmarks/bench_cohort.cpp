@@ -64,9 +64,11 @@ int main(int argc, char** argv) {
             median_seconds([&] { ev.run_block(overrides.data(), B, totals.data()); }) / B;
         std::printf(
             "%s: %zu states, %zu strategies, %d cycles | read+compile %.2f ms | run %.1f us "
-            "(totals only), %.1f us (with trace and per-cycle rewards), %.1f us (CompiledModel::evaluate), %.2f us per sample in blocks of %zu\n",
+            "(totals only), %.1f us (with trace and per-cycle rewards), %.1f us "
+            "(CompiledModel::evaluate), %.2f us per sample in blocks of %zu\n",
             argv[a], model.state_names().size(), model.strategy_names().size(),
-            model.spec().settings.n_cycles, compile_s * 1e3, lean * 1e6, full * 1e6, fresh * 1e6, block * 1e6, B);
+            model.spec().settings.n_cycles, compile_s * 1e3, lean * 1e6, full * 1e6, fresh * 1e6,
+            block * 1e6, B);
     }
     return 0;
 }

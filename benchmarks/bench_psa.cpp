@@ -27,16 +27,17 @@ int main(int argc, char** argv) {
             for (int rep = 0; rep < 3; ++rep) {
                 const auto t0 = std::chrono::steady_clock::now();
                 const auto out = run_psa(model, o);
-                best = std::min(best, std::chrono::duration<double>(
-                                          std::chrono::steady_clock::now() - t0)
-                                          .count());
+                best = std::min(
+                    best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             }
             seconds[threads] = best;
         }
-        std::printf("%s: PSA of %llu samples: %.1f ms on 1 thread, %.1f ms on 2 threads "
-                    "(speed-up %.2fx)\n",
-                    argv[a], static_cast<unsigned long long>(n), seconds[1] * 1e3,
-                    seconds[2] * 1e3, seconds[1] / seconds[2]);
+        std::printf(
+            "%s: PSA of %llu samples: %.1f ms on 1 thread, %.1f ms on 2 threads "
+            "(speed-up %.2fx)\n",
+            argv[a], static_cast<unsigned long long>(n), seconds[1] * 1e3, seconds[2] * 1e3,
+            seconds[1] / seconds[2]);
     }
     return 0;
 }

@@ -11,8 +11,7 @@ namespace parity {
 
 void bind_budget_psa(py::module_& m) {
     py::class_<FixedCost>(m, "FixedCost")
-        .def(py::init([](std::string category, bool one_off, std::string parameter,
-                         double amount) {
+        .def(py::init([](std::string category, bool one_off, std::string parameter, double amount) {
                  return FixedCost{std::move(category), one_off, std::move(parameter), amount};
              }),
              py::arg("category"), py::arg("one_off"), py::arg("parameter") = "",
@@ -34,29 +33,27 @@ void bind_budget_psa(py::module_& m) {
         .def_readonly("horizon_years", &BudgetPsaOutcomes::horizon_years)
         .def_readonly("first_sample", &BudgetPsaOutcomes::first_sample)
         .def_readonly("n_samples", &BudgetPsaOutcomes::n_samples)
-        .def_property_readonly_static(
-            "yearly_names", [](py::object) { return BudgetPsaOutcomes::yearly_names(); })
-        .def_property_readonly_static(
-            "summary_names", [](py::object) { return BudgetPsaOutcomes::summary_names(); })
-        .def_property_readonly("costs",
-                               [](const BudgetPsaOutcomes& o) {
-                                   return as_array(
-                                       o.costs, {static_cast<py::ssize_t>(o.n_samples), 2,
-                                                 o.horizon_years,
-                                                 static_cast<py::ssize_t>(o.categories.size())});
-                               })
+        .def_property_readonly_static("yearly_names",
+                                      [](py::object) { return BudgetPsaOutcomes::yearly_names(); })
+        .def_property_readonly_static("summary_names",
+                                      [](py::object) { return BudgetPsaOutcomes::summary_names(); })
+        .def_property_readonly(
+            "costs",
+            [](const BudgetPsaOutcomes& o) {
+                return as_array(o.costs, {static_cast<py::ssize_t>(o.n_samples), 2, o.horizon_years,
+                                          static_cast<py::ssize_t>(o.categories.size())});
+            })
         .def_property_readonly(
             "yearly",
             [](const BudgetPsaOutcomes& o) {
                 return as_array(
-                    o.yearly,
-                    {static_cast<py::ssize_t>(o.n_samples), o.horizon_years,
-                     static_cast<py::ssize_t>(BudgetPsaOutcomes::yearly_names().size())});
+                    o.yearly, {static_cast<py::ssize_t>(o.n_samples), o.horizon_years,
+                               static_cast<py::ssize_t>(BudgetPsaOutcomes::yearly_names().size())});
             })
         .def_property_readonly("summary", [](const BudgetPsaOutcomes& o) {
-            return as_array(
-                o.summary, {static_cast<py::ssize_t>(o.n_samples),
-                            static_cast<py::ssize_t>(BudgetPsaOutcomes::summary_names().size())});
+            return as_array(o.summary,
+                            {static_cast<py::ssize_t>(o.n_samples),
+                             static_cast<py::ssize_t>(BudgetPsaOutcomes::summary_names().size())});
         });
 
     py::class_<BudgetPsa>(m, "BudgetPsa")

@@ -66,7 +66,7 @@ void bind_cohort(py::module_& m) {
         .def_property_readonly("expanded_state_names", &CompiledModel::expanded_state_names)
         .def("parameter_varies_with_time",
              py::overload_cast<const std::string&>(&CompiledModel::parameter_varies_with_time,
-                                                    py::const_))
+                                                   py::const_))
         .def(
             "evaluate",
             [](const CompiledModel& model, const std::map<std::string, double>& overrides,

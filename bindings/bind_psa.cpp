@@ -49,15 +49,13 @@ void bind_psa(py::module_& m) {
         .def_readonly("first_sample", &PsaOutcomes::first_sample)
         .def_readonly("n_samples", &PsaOutcomes::n_samples)
         .def_readonly("complete", &PsaOutcomes::complete)
-        .def_property_readonly("parameter_values",
-                               [](const PsaOutcomes& o) {
-                                   const auto kept = o.parameter_values.empty()
-                                                         ? 0
-                                                         : static_cast<py::ssize_t>(
-                                                               o.parameters.size());
-                                   return as_array(o.parameter_values,
-                                                   {static_cast<py::ssize_t>(o.n_samples), kept});
-                               })
+        .def_property_readonly(
+            "parameter_values",
+            [](const PsaOutcomes& o) {
+                const auto kept =
+                    o.parameter_values.empty() ? 0 : static_cast<py::ssize_t>(o.parameters.size());
+                return as_array(o.parameter_values, {static_cast<py::ssize_t>(o.n_samples), kept});
+            })
         .def_property_readonly("values", [](const PsaOutcomes& o) {
             return as_array(o.values, {static_cast<py::ssize_t>(o.n_samples),
                                        static_cast<py::ssize_t>(o.strategies.size()),

@@ -73,8 +73,7 @@ void bind_voi(py::module_& m) {
             py::gil_scoped_release release;
             return evppi(a, n, k, b, p, columns, options);
         },
-        py::arg("nmb"), py::arg("parameters"), py::arg("columns"),
-        py::arg("method") = "automatic");
+        py::arg("nmb"), py::arg("parameters"), py::arg("columns"), py::arg("method") = "automatic");
 }
 
 }  // namespace parity

@@ -8,8 +8,8 @@ namespace {
 
 bool is_binary(mu::ECmdCode c) {
     return c == mu::cmLE || c == mu::cmGE || c == mu::cmNEQ || c == mu::cmEQ || c == mu::cmLT ||
-           c == mu::cmGT || c == mu::cmADD || c == mu::cmSUB || c == mu::cmMUL ||
-           c == mu::cmDIV || c == mu::cmPOW || c == mu::cmLAND || c == mu::cmLOR;
+           c == mu::cmGT || c == mu::cmADD || c == mu::cmSUB || c == mu::cmMUL || c == mu::cmDIV ||
+           c == mu::cmPOW || c == mu::cmLAND || c == mu::cmLOR;
 }
 
 bool reads_variable(mu::ECmdCode c) {
@@ -129,19 +129,67 @@ void BlockCode::run(const double* block_vars, std::size_t B, double* out) {
                 for (std::size_t i = 0; i < B; ++i) s[i] = x[i] * op.a + op.b;
                 break;
             }
-            case mu::cmADD: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a + b; }); break;
-            case mu::cmSUB: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a - b; }); break;
-            case mu::cmMUL: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a * b; }); break;
-            case mu::cmDIV: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a / b; }); break;
-            case mu::cmPOW: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return std::pow(a, b); }); break;
-            case mu::cmLE: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a <= b); }); break;
-            case mu::cmGE: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a >= b); }); break;
-            case mu::cmNEQ: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a != b); }); break;
-            case mu::cmEQ: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a == b); }); break;
-            case mu::cmLT: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a < b); }); break;
-            case mu::cmGT: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a > b); }); break;
-            case mu::cmLAND: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a && b); }); break;
-            case mu::cmLOR: --sidx; binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return double(a || b); }); break;
+            case mu::cmADD:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a + b; });
+                break;
+            case mu::cmSUB:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a - b; });
+                break;
+            case mu::cmMUL:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a * b; });
+                break;
+            case mu::cmDIV:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B, [](double a, double b) { return a / b; });
+                break;
+            case mu::cmPOW:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return std::pow(a, b); });
+                break;
+            case mu::cmLE:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a <= b); });
+                break;
+            case mu::cmGE:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a >= b); });
+                break;
+            case mu::cmNEQ:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a != b); });
+                break;
+            case mu::cmEQ:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a == b); });
+                break;
+            case mu::cmLT:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a < b); });
+                break;
+            case mu::cmGT:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a > b); });
+                break;
+            case mu::cmLAND:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a && b); });
+                break;
+            case mu::cmLOR:
+                --sidx;
+                binary(slot(sidx), slot(sidx + 1), B,
+                       [](double a, double b) { return double(a || b); });
+                break;
             case mu::cmFUNC: {
                 const auto& f = op.fn;
                 if (op.argc < 0) {
@@ -149,7 +197,8 @@ void BlockCode::run(const double* block_vars, std::size_t B, double* out) {
                     sidx -= n - 1;
                     double args[16];
                     std::vector<double> many;
-                    double* a = n <= 16 ? args : (many.resize(static_cast<std::size_t>(n)), many.data());
+                    double* a =
+                        n <= 16 ? args : (many.resize(static_cast<std::size_t>(n)), many.data());
                     double* s = slot(sidx);
                     for (std::size_t i = 0; i < B; ++i) {
                         for (int k = 0; k < n; ++k) a[k] = slot(sidx + k)[i];
@@ -180,8 +229,7 @@ void BlockCode::run(const double* block_vars, std::size_t B, double* out) {
                         double* s = slot(sidx);
                         const double* y = slot(sidx + 1);
                         const double* z = slot(sidx + 2);
-                        for (std::size_t i = 0; i < B; ++i)
-                            s[i] = f.call_fun<3>(s[i], y[i], z[i]);
+                        for (std::size_t i = 0; i < B; ++i) s[i] = f.call_fun<3>(s[i], y[i], z[i]);
                         break;
                     }
                     default: {
@@ -202,8 +250,7 @@ void BlockCode::run(const double* block_vars, std::size_t B, double* out) {
                 std::copy(s, s + B, out);
                 return;
             }
-            default:
-                break;  // not reached: other tokens make the code non-vectorised
+            default: break;  // not reached: other tokens make the code non-vectorised
         }
     }
 }

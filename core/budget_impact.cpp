@@ -27,18 +27,20 @@ std::size_t index_of(const std::vector<std::string>& names, const std::string& n
 // Cycles per budget year; a cycle must not straddle two budget years.
 int cycles_per_year(double cycle_length) {
     if (!std::isfinite(cycle_length) || cycle_length <= 0.0 || cycle_length > 1.0) {
-        throw ModelError(format_error(
-            {}, "a budget impact needs cycles of at most a year; the cycle length is " +
-                    format_double(cycle_length) + " years",
-            "Set cycle_length to 1 (annual), 1/4, 1/12 (monthly) or another 1/K"));
+        throw ModelError(
+            format_error({},
+                         "a budget impact needs cycles of at most a year; the cycle length is " +
+                             format_double(cycle_length) + " years",
+                         "Set cycle_length to 1 (annual), 1/4, 1/12 (monthly) or another 1/K"));
     }
     const double k = 1.0 / cycle_length;
     const double rounded = std::round(k);
     if (std::abs(k - rounded) > 1e-6 * rounded) {
         throw ModelError(format_error(
-            {}, "cycles of " + format_double(cycle_length) +
-                    " years do not divide a year into whole cycles, so a cycle would straddle "
-                    "two budget years",
+            {},
+            "cycles of " + format_double(cycle_length) +
+                " years do not divide a year into whole cycles, so a cycle would straddle "
+                "two budget years",
             "Set cycle_length to 1/K for a whole number K (1, 1/4, 1/12, 1/52)"));
     }
     return static_cast<int>(rounded);
@@ -46,8 +48,8 @@ int cycles_per_year(double cycle_length) {
 
 void check_spec(const BudgetImpactSpec& spec) {
     if (spec.horizon_years < 1 || spec.horizon_years > kMaxHorizonYears) {
-        throw InputError({}, "the budget horizon is " + std::to_string(spec.horizon_years) +
-                                 " years",
+        throw InputError({},
+                         "the budget horizon is " + std::to_string(spec.horizon_years) + " years",
                          "Give a horizon of 1 to 10 years (ISPOR recommends 1 to 5)");
     }
     if (spec.entrants.size() != static_cast<std::size_t>(spec.horizon_years)) {
@@ -59,8 +61,9 @@ void check_spec(const BudgetImpactSpec& spec) {
     for (std::size_t y = 0; y < spec.entrants.size(); ++y) {
         const double n = spec.entrants[y];
         if (!std::isfinite(n) || n < 0.0) {
-            throw InputError({}, "the entry cohort of budget year " + std::to_string(y + 1) +
-                                     " is " + format_double(n) + " people",
+            throw InputError({},
+                             "the entry cohort of budget year " + std::to_string(y + 1) + " is " +
+                                 format_double(n) + " people",
                              "Entrants must be finite numbers of 0 or more: check the "
                              "population, prevalence or incidence and uptake");
         }
@@ -83,8 +86,8 @@ EntryTiming parse_entry_timing(const std::string& name) {
 
 std::string to_string(EntryTiming timing) {
     switch (timing) {
-    case EntryTiming::start_of_year: return "start_of_year";
-    case EntryTiming::spread_over_year: return "spread_over_year";
+        case EntryTiming::start_of_year: return "start_of_year";
+        case EntryTiming::spread_over_year: return "spread_over_year";
     }
     throw ModelError("unhandled entry timing; this is a bug in parity, please report it");
 }
@@ -93,10 +96,11 @@ Eigen::MatrixXd cycle_cost_profile(const Eigen::MatrixXd& cycle_costs,
                                    const std::vector<double>& weights, CorrectionMethod method) {
     const Eigen::Index points = cycle_costs.rows();
     if (points < 2 || static_cast<std::size_t>(points) != weights.size()) {
-        throw ModelError(format_error(
-            {}, "per-cycle rewards for " + std::to_string(points) + " cycle points and " +
-                    std::to_string(weights.size()) + " correction weights",
-            "Run the model with keep_cycles=True and at least one cycle"));
+        throw ModelError(
+            format_error({},
+                         "per-cycle rewards for " + std::to_string(points) + " cycle points and " +
+                             std::to_string(weights.size()) + " correction weights",
+                         "Run the model with keep_cycles=True and at least one cycle"));
     }
     const Eigen::Index n = points - 1;
     Eigen::MatrixXd profile(n, cycle_costs.cols());
@@ -104,21 +108,22 @@ Eigen::MatrixXd cycle_cost_profile(const Eigen::MatrixXd& cycle_costs,
         const auto w0 = weights[static_cast<std::size_t>(j)];
         const auto w1 = weights[static_cast<std::size_t>(j + 1)];
         switch (method) {
-        case CorrectionMethod::start: profile.row(j) = w0 * cycle_costs.row(j); break;
-        case CorrectionMethod::end: profile.row(j) = w1 * cycle_costs.row(j + 1); break;
-        case CorrectionMethod::half_cycle:
-        case CorrectionMethod::trapezoid:
-            // Trapezoid: the cycle from point j to j+1 is worth the mean of its two ends.
-            profile.row(j) = 0.5 * (cycle_costs.row(j) + cycle_costs.row(j + 1));
-            break;
-        case CorrectionMethod::simpson:
-        case CorrectionMethod::weights:
-            throw ModelError(format_error(
-                {},
-                "a budget impact cannot use the within-cycle correction '" + to_string(method) +
-                    "': its weights span several cycles, so they cannot be split into costs per "
-                    "cycle and budget year",
-                "Set correction to start, end, half_cycle or trapezoid for the business case"));
+            case CorrectionMethod::start: profile.row(j) = w0 * cycle_costs.row(j); break;
+            case CorrectionMethod::end: profile.row(j) = w1 * cycle_costs.row(j + 1); break;
+            case CorrectionMethod::half_cycle:
+            case CorrectionMethod::trapezoid:
+                // Trapezoid: the cycle from point j to j+1 is worth the mean of its two ends.
+                profile.row(j) = 0.5 * (cycle_costs.row(j) + cycle_costs.row(j + 1));
+                break;
+            case CorrectionMethod::simpson:
+            case CorrectionMethod::weights:
+                throw ModelError(format_error(
+                    {},
+                    "a budget impact cannot use the within-cycle correction '" + to_string(method) +
+                        "': its weights span several cycles, so they cannot be split into costs "
+                        "per "
+                        "cycle and budget year",
+                    "Set correction to start, end, half_cycle or trapezoid for the business case"));
         }
     }
     return profile;
@@ -147,19 +152,19 @@ BudgetImpact budget_impact(const Outcomes& outcomes, CorrectionMethod method, do
     for (const auto& s : outcomes.strategies) {
         out.strategies.push_back(s.strategy);
         if (s.cycle_costs.rows() == 0) {
-            throw ModelError(format_error({}, "strategy '" + s.strategy +
-                                                  "' was run without per-cycle rewards",
-                                          "Run the model with keep_cycles=True"));
+            throw ModelError(
+                format_error({}, "strategy '" + s.strategy + "' was run without per-cycle rewards",
+                             "Run the model with keep_cycles=True"));
         }
         const Eigen::MatrixXd profile =
             cycle_cost_profile(s.cycle_costs, outcomes.correction_weights, method);
         if (profile.rows() < budget_cycles) {
-            throw ModelError(format_error(
-                {},
-                "the model was run for " + std::to_string(profile.rows()) + " cycles but a " +
-                    std::to_string(spec.horizon_years) + "-year budget needs " +
-                    std::to_string(budget_cycles),
-                "Run it with n_cycles >= " + std::to_string(budget_cycles)));
+            throw ModelError(
+                format_error({},
+                             "the model was run for " + std::to_string(profile.rows()) +
+                                 " cycles but a " + std::to_string(spec.horizon_years) +
+                                 "-year budget needs " + std::to_string(budget_cycles),
+                             "Run it with n_cycles >= " + std::to_string(budget_cycles)));
         }
         // Convolution: the cohort entering at cycle e is at its own cycle c - e in budget
         // cycle c, so its time-dependent costs run on its own clock.
@@ -220,8 +225,9 @@ InvestmentSummary investment_summary(const BudgetImpact& budget, const Investmen
         }
     }
     if (budget.costs.size() != budget.strategies.size()) {
-        throw InputError({}, std::to_string(budget.costs.size()) + " cost tables for " +
-                                 std::to_string(budget.strategies.size()) + " strategies",
+        throw InputError({},
+                         std::to_string(budget.costs.size()) + " cost tables for " +
+                             std::to_string(budget.strategies.size()) + " strategies",
                          "Give one years x categories table per strategy");
     }
     for (const auto& m : budget.costs) {

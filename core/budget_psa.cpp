@@ -15,8 +15,8 @@ const std::vector<std::string>& BudgetPsaOutcomes::yearly_names() {
 
 const std::vector<std::string>& BudgetPsaOutcomes::summary_names() {
     static const std::vector<std::string> names{
-        "roi", "cash_roi", "benefit_cost_ratio", "npv", "cash_npv", "break_even_year",
-        "cash_break_even_year"};
+        "roi",      "cash_roi",        "benefit_cost_ratio",  "npv",
+        "cash_npv", "break_even_year", "cash_break_even_year"};
     return names;
 }
 
@@ -29,7 +29,7 @@ struct Plan {
     CorrectionMethod method;
     double cycle_length;
     std::size_t n_strategies, points, n_cost, n_parameters;
-    std::size_t strategy, comparator;  // indices among the model's strategies
+    std::size_t strategy, comparator;   // indices among the model's strategies
     std::vector<std::size_t> category;  // per fixed cost: its cost category
     std::vector<int> parameter;         // per fixed cost: its parameter, or -1 for an amount
     bool needs_parameters = false;
@@ -55,9 +55,10 @@ struct Plan {
             }
             const std::size_t k = index_of(names, f.parameter, "parameter");
             if (m.parameter_varies_with_time(k))
-                throw InputError({}, "the " + std::string(f.one_off ? "one-off" : "recurring") +
-                                         " cost of '" + f.category + "' is parameter '" +
-                                         f.parameter + "', which varies with time",
+                throw InputError({},
+                                 "the " + std::string(f.one_off ? "one-off" : "recurring") +
+                                     " cost of '" + f.category + "' is parameter '" + f.parameter +
+                                     "', which varies with time",
                                  "Give a parameter with one value per sample, or a number");
             parameter.push_back(static_cast<int>(k));
             needs_parameters = true;
@@ -122,7 +123,8 @@ public:
                 outcomes_.strategies[k].cycle_costs = Eigen::Map<const RowMajor>(src, rows, cols);
             }
             if (values_evaluator_)
-                values_ = values_evaluator_->parameter_values(0, parameters + b * plan_.n_parameters);
+                values_ =
+                    values_evaluator_->parameter_values(0, parameters + b * plan_.n_parameters);
             const BudgetImpact budget = plan_.budget(outcomes_, values_);
             const InvestmentSummary s = investment_summary(budget, plan_.spec.investment);
 

@@ -38,8 +38,9 @@ void validate_strategies(const std::string& caller, const std::vector<std::strin
                          "same order as the names");
     }
     if (strategies.empty()) {
-        throw ModelError(caller + ": no strategies were given. Pass at least one strategy with "
-                                  "its cost and effect");
+        throw ModelError(caller +
+                         ": no strategies were given. Pass at least one strategy with "
+                         "its cost and effect");
     }
     std::unordered_map<std::string, std::size_t> seen;
     for (std::size_t i = 0; i < strategies.size(); ++i) {
@@ -91,8 +92,7 @@ void mark_dominated(std::vector<IcerRow>& rows) {
     for (std::size_t p = 1; p < rows.size(); ++p) {
         for (std::size_t q = 0; q < p; ++q) {
             if (rows[q].effect < rows[p].effect) continue;
-            const bool identical =
-                rows[q].cost == rows[p].cost && rows[q].effect == rows[p].effect;
+            const bool identical = rows[q].cost == rows[p].cost && rows[q].effect == rows[p].effect;
             rows[p].status = DominanceStatus::dominated;
             rows[p].note = (identical ? "identical to " : "dominated by ") + rows[q].strategy;
             break;
@@ -214,8 +214,9 @@ std::vector<NetBenefitRow> net_benefit_table(const std::vector<std::string>& str
                                              const std::vector<double>& wtps) {
     validate_strategies("net_benefit_table", strategies, costs, effects);
     if (wtps.empty()) {
-        throw ModelError("net_benefit_table: no willingness-to-pay values were given. Pass at "
-                         "least one value >= 0");
+        throw ModelError(
+            "net_benefit_table: no willingness-to-pay values were given. Pass at "
+            "least one value >= 0");
     }
     for (double wtp : wtps) validate_wtp("net_benefit_table", wtp);
 

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <numeric>
 
+#include "kernels.hpp"
 #include "parity/expression.hpp"
 #include "parity/text.hpp"
-#include "kernels.hpp"
 #include "program.hpp"
 
 namespace parity {
@@ -49,32 +49,32 @@ struct Evaluator::Impl {
     ExpressionSet exprs;
     double* vars;
 
-    std::size_t B = 0;        // samples in the current block
-    std::size_t n_cat = 0;    // cost categories + utility
+    std::size_t B = 0;                  // samples in the current block
+    std::size_t n_cat = 0;              // cost categories + utility
     const double* overrides = nullptr;  // B x n_parameters, NaN: use the expression
     std::uint64_t first_sample = 0;
-    bool labelled_samples = false;      // say "sample k" in errors (PSA)
-    bool keep_tree = false;             // keep sample 0's tree payoffs (a deterministic run)
+    bool labelled_samples = false;  // say "sample k" in errors (PSA)
+    bool keep_tree = false;         // keep sample 0's tree payoffs (a deterministic run)
 
-    std::vector<double> bvars;       // variables x B: parameters, time variables, cycle_length
+    std::vector<double> bvars;  // variables x B: parameters, time variables, cycle_length
     std::vector<double> scratch;
     std::vector<double> row_sum;
     std::vector<const double*> given;  // the probabilities probabilities_valid() checks
-    std::vector<int> variable_of;  // per expression: the variable it merely names, or -1
-    std::vector<double> expr_vals;   // n_exprs x B
+    std::vector<int> variable_of;      // per expression: the variable it merely names, or -1
+    std::vector<double> expr_vals;     // n_exprs x B
 
     struct Work {
-        std::vector<double> P;     // n_expanded x n_states x B
-        std::vector<double> R;     // n_expanded x n_cat x B (per year)
+        std::vector<double> P;        // n_expanded x n_states x B
+        std::vector<double> R;        // n_expanded x n_cat x B (per year)
         std::vector<double> m, next;  // n_expanded x B
-        std::vector<double> flow;  // n_cat x B: one-off rewards on flows into the next point
-        std::vector<double> cost_d, cost_u;  // n_cost x B
+        std::vector<double> flow;     // n_cat x B: one-off rewards on flows into the next point
+        std::vector<double> cost_d, cost_u;              // n_cost x B
         std::vector<double> qaly_d, qaly_u, ly_d, ly_u;  // B
         std::vector<double> tree_p, tree_reach;  // tree nodes x B: branch and reach probability
-        std::vector<double> tree_values;  // tree nodes x (n_cat + 1): payoffs of sample 0
+        std::vector<double> tree_values;         // tree nodes x (n_cat + 1): payoffs of sample 0
     };
     std::vector<Work> work;
-    std::vector<double> point, alive;  // scratch: n_cat x B, B
+    std::vector<double> point, alive;    // scratch: n_cat x B, B
     std::vector<double> alive_expanded;  // per expanded state: 1 if alive, else 0
     std::vector<double> reward_rate;     // scratch: n_cat, rewards per year at a point
 
@@ -125,8 +125,8 @@ struct Evaluator::Impl {
                         j != i ? prog.first_expanded[j]
                                : prog.first_expanded[i] +
                                      std::min(prog.expanded_pos[e] + 1, prog.tunnel_length[i] - 1);
-                    moves[s].push_back({e, static_cast<std::size_t>(j),
-                                        static_cast<std::size_t>(dest), false});
+                    moves[s].push_back(
+                        {e, static_cast<std::size_t>(j), static_cast<std::size_t>(dest), false});
                 }
             }
         unreached.resize(prog.strategies.size());
@@ -210,8 +210,8 @@ struct Evaluator::Impl {
     // ---- expression evaluation for the block ----------------------------------------------
 
     [[noreturn]] void not_finite(int id, std::size_t b, double x) {
-        throw ModelError(prog.exprs[id].context + ": '" + prog.exprs[id].text +
-                         "' evaluates to " + format_double(x) + " (" + sample_label(b) + "cycle " +
+        throw ModelError(prog.exprs[id].context + ": '" + prog.exprs[id].text + "' evaluates to " +
+                         format_double(x) + " (" + sample_label(b) + "cycle " +
                          format_double(vars[prog.var_cycle]) +
                          "). Check the expression and the parameters it uses");
     }
@@ -411,9 +411,9 @@ struct Evaluator::Impl {
                 const double p = Pe[entry.to * B + b];
                 if (!(p >= 0.0 && p <= 1.0))
                     bad_row(s, e, b, t,
-                            "the probability of moving to " + prog.state_names[entry.to] +
-                                " is " + format_double(p) + " (" + prog.exprs[entry.expr].context +
-                                ": '" + prog.exprs[entry.expr].text + "')",
+                            "the probability of moving to " + prog.state_names[entry.to] + " is " +
+                                format_double(p) + " (" + prog.exprs[entry.expr].context + ": '" +
+                                prog.exprs[entry.expr].text + "')",
                             "Probabilities must lie in [0, 1]: check the expression and its "
                             "parameters (a rate needs rate_to_prob())");
                 sum += p;
@@ -507,8 +507,8 @@ struct Evaluator::Impl {
             for (std::size_t e = 0; e < E(); ++e) total += w.m[e * B + b];
             if (std::abs(total - 1.0) > kRowTolerance)
                 throw ModelError(sp.initial_where + "strategy '" + sp.name +
-                                 "': the initial shares sum to " +
-                                 format_double(total) + " (" + sample_label(b) +
+                                 "': the initial shares sum to " + format_double(total) + " (" +
+                                 sample_label(b) +
                                  "cycle 0), not 1. Make the initial column (or initial.csv) "
                                  "sum to 1");
         }
@@ -522,7 +522,7 @@ struct Evaluator::Impl {
     void run_tree(std::size_t s) {
         const auto& tree = prog.strategies[s].tree;
         auto& w = work[s];
-        std::fill(w.tree_p.begin(), w.tree_p.begin() + B, 1.0);      // the root
+        std::fill(w.tree_p.begin(), w.tree_p.begin() + B, 1.0);  // the root
         std::fill(w.tree_reach.begin(), w.tree_reach.begin() + B, 1.0);
         const std::size_t n_cost = prog.categories.size();
         for (std::size_t k = 0; k < tree.size(); ++k) {
@@ -673,10 +673,9 @@ struct Evaluator::Impl {
                 const auto& defined = sp.state_reward[prog.expanded_state[e]];
                 for (std::size_t c = 0; c < n_cat; ++c)
                     if (defined[c] >= 0)  // rewards a state does not define are always zero
-                        kernels::add_scaled_product(&point[c * B], cl, m,
-                                                    &w.R[(e * n_cat + c) * B], B);
-                if (prog.alive[prog.expanded_state[e]])
-                    kernels::add_scaled(alive.data(), cl, m, B);
+                        kernels::add_scaled_product(&point[c * B], cl, m, &w.R[(e * n_cat + c) * B],
+                                                    B);
+                if (prog.alive[prog.expanded_state[e]]) kernels::add_scaled(alive.data(), cl, m, B);
             }
         }
         const double wt = prog.weights[t];
@@ -802,8 +801,8 @@ struct Evaluator::Impl {
         run_cohort([&](std::size_t s, int t) {
             if (!cycle_costs) return;
             for (std::size_t b = 0; b < B; ++b) {
-                double* dst =
-                    cycle_costs + ((b * n_strat + s) * points + static_cast<std::size_t>(t)) * n_cost;
+                double* dst = cycle_costs +
+                              ((b * n_strat + s) * points + static_cast<std::size_t>(t)) * n_cost;
                 for (std::size_t c = 0; c < n_cost; ++c) dst[c] = point[c * B + b];
             }
         });
@@ -865,8 +864,7 @@ Eigen::MatrixXd Evaluator::transition_matrix(int strategy, int cycle, const doub
     Eigen::MatrixXd out(impl_->prog.n_expanded, static_cast<Eigen::Index>(impl_->S()));
     for (std::size_t e = 0; e < impl_->E(); ++e)
         for (std::size_t j = 0; j < impl_->S(); ++j)
-            out(static_cast<Eigen::Index>(e), static_cast<Eigen::Index>(j)) =
-                P[e * impl_->S() + j];
+            out(static_cast<Eigen::Index>(e), static_cast<Eigen::Index>(j)) = P[e * impl_->S() + j];
     return out;
 }
 
@@ -922,9 +920,7 @@ const std::vector<std::string>& CompiledModel::parameter_names() const {
 const std::vector<std::string>& CompiledModel::strategy_names() const {
     return program_->strategy_names;
 }
-const std::vector<std::string>& CompiledModel::state_names() const {
-    return program_->state_names;
-}
+const std::vector<std::string>& CompiledModel::state_names() const { return program_->state_names; }
 const std::vector<std::string>& CompiledModel::cost_categories() const {
     return program_->categories;
 }
@@ -954,8 +950,7 @@ std::vector<double> CompiledModel::override_vector(
         if (it == names.end())
             throw ModelError("unknown parameter '" + name + "'" + did_you_mean(name, names) +
                              ". Only parameters of the model can be overridden");
-        if (std::isnan(value))
-            throw ModelError("parameter '" + name + "' cannot be set to NaN");
+        if (std::isnan(value)) throw ModelError("parameter '" + name + "' cannot be set to NaN");
         v[static_cast<std::size_t>(it - names.begin())] = value;
     }
     return v;

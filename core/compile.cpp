@@ -128,9 +128,10 @@ private:
                 fail(st.where, "state '" + st.name + "' is defined twice",
                      "Give every state a unique name");
             if (st.tunnel_length < 1)
-                fail(st.where, "state '" + st.name + "' has tunnel_length " +
-                                   std::to_string(st.tunnel_length),
-                     "Use 1 for an ordinary state or L > 1 for a tunnel of L cycles");
+                fail(
+                    st.where,
+                    "state '" + st.name + "' has tunnel_length " + std::to_string(st.tunnel_length),
+                    "Use 1 for an ordinary state or L > 1 for a tunnel of L cycles");
             prog_.state_names.push_back(st.name);
             prog_.alive.push_back(st.alive ? 1 : 0);
             prog_.tunnel_length.push_back(st.tunnel_length);
@@ -148,8 +149,7 @@ private:
 
     void collect_strategies() {
         if (spec().strategies.empty())
-            fail({}, "the model has no strategies",
-                 "List at least one strategy in strategies.csv");
+            fail({}, "the model has no strategies", "List at least one strategy in strategies.csv");
         for (const auto& s : spec().strategies) {
             if (s.name.empty() || s.name == kAllStrategies)
                 fail(s.where, "a strategy needs a name other than '*'",
@@ -165,8 +165,8 @@ private:
     int state_of(const std::string& name, const Location& where, const std::string& role) {
         const auto it = state_index_.find(name);
         if (it == state_index_.end())
-            fail(row_of(where), "unknown state '" + name + "' in " + role +
-                            did_you_mean(name, prog_.state_names),
+            fail(row_of(where),
+                 "unknown state '" + name + "' in " + role + did_you_mean(name, prog_.state_names),
                  "Use one of the states of states.csv: " + join(prog_.state_names, ", "));
         return it->second;
     }
@@ -174,8 +174,8 @@ private:
     void check_strategy(const std::string& name, const Location& where) {
         if (name == kAllStrategies) return;
         if (!strategy_index_.count(name))
-            fail(row_of(where), "unknown strategy '" + name + "'" +
-                            did_you_mean(name, prog_.strategy_names),
+            fail(row_of(where),
+                 "unknown strategy '" + name + "'" + did_you_mean(name, prog_.strategy_names),
                  "Use one of " + join(prog_.strategy_names, ", ") + ", or * for all strategies");
     }
 
@@ -233,8 +233,7 @@ private:
             if (mark[i] == 1) {
                 auto start = std::find(stack.begin(), stack.end(), i);
                 std::string path;
-                for (auto it = start; it != stack.end(); ++it)
-                    path += params[*it].name + " -> ";
+                for (auto it = start; it != stack.end(); ++it) path += params[*it].name + " -> ";
                 path += params[i].name;
                 fail(params[i].where, "circular parameter definition: " + path,
                      "Break the circle: at least one of these parameters must not depend on "
@@ -256,9 +255,9 @@ private:
         prog_.parameter_expr.resize(params.size());
         for (std::size_t i = 0; i < params.size(); ++i) {
             const auto& p = params[i];
-            prog_.parameter_expr[i] = add_expr(p.expression,
-                                               place(p.where) + "parameter '" + p.name + "'",
-                                               prog_.parameter_level[i]);
+            prog_.parameter_expr[i] =
+                add_expr(p.expression, place(p.where) + "parameter '" + p.name + "'",
+                         prog_.parameter_level[i]);
             if (prog_.parameter_level[i] >= kPerCycle) prog_.has_time_varying_parameters = true;
             if (prog_.parameter_level[i] >= kPerStateTime) prog_.has_state_time_parameters = true;
         }
@@ -283,7 +282,8 @@ private:
     int expr_for(const void* row, const std::string& text, const std::string& ctx) {
         const auto it = expr_of_row_.find(row);
         if (it != expr_of_row_.end()) return it->second;
-        if (trim(text).empty()) throw ModelError(ctx + ": the value is empty. Give a number or an expression");
+        if (trim(text).empty())
+            throw ModelError(ctx + ": the value is empty. Give a number or an expression");
         int level = kConstant;
         for (const auto& n : referenced_names(text, spec().tables, ctx)) {
             const auto p = param_index_.find(n);
@@ -301,11 +301,14 @@ private:
         auto add = [&](const std::string& c, const Location& where) {
             if (c.empty() || c == kUtility) return;
             if (to_lower(c) == kUtility)
-                fail(where, "reward category '" + c + "' looks like utility but is spelt differently",
+                fail(where,
+                     "reward category '" + c + "' looks like utility but is spelt differently",
                      "Write utility (lower case) for QALYs, or rename the cost category");
             if (c == "qalys" || c == "life_years")
-                fail(where, "'" + c + "' cannot be a cost category: results use that name for a "
-                            "health outcome",
+                fail(where,
+                     "'" + c +
+                         "' cannot be a cost category: results use that name for a "
+                         "health outcome",
                      "Rename the category");
             if (std::find(prog_.categories.begin(), prog_.categories.end(), c) ==
                 prog_.categories.end())
@@ -341,7 +344,8 @@ private:
                              [&](const CostCategory& c) { return c.name == name; });
             if (listed == spec().cost_categories.end() || listed->payer.empty())
                 fail(listed == spec().cost_categories.end() ? Location{} : row_of(listed->where),
-                     "cost category '" + name + "' has no payer, but the model sets a perspective (" +
+                     "cost category '" + name +
+                         "' has no payer, but the model sets a perspective (" +
                          join(perspective, ";") + ")",
                      "Give the category a payer in cost_categories.csv, or remove the perspective "
                      "setting to count every category");
@@ -373,9 +377,8 @@ private:
     /// The rows that apply to a strategy: its own rows replace the rows for all strategies with
     /// the same key. Two rows with the same key and strategy are an error.
     template <typename T, typename Key>
-    std::vector<const T*> resolve(const std::vector<T>& rows, const std::string& strategy,
-                                  Key key, const std::string& what,
-                                  std::string (*describe)(const T&)) {
+    std::vector<const T*> resolve(const std::vector<T>& rows, const std::string& strategy, Key key,
+                                  const std::string& what, std::string (*describe)(const T&)) {
         std::map<decltype(key(rows.front())), const T*> generic, own;
         for (const auto& r : rows) {
             check_strategy(r.strategy, r.where);
@@ -384,11 +387,11 @@ private:
             const auto k = key(r);
             const auto [it, inserted] = target.emplace(k, &r);
             if (!inserted)
-                fail(row_of(r.where), what + " (" + describe(r) + ") is given twice for " +
-                                  strategy_label(r.strategy) +
-                                  (it->second->where.empty() ? std::string()
-                                                             : " (also at " +
-                                                                   it->second->where.str() + ")"),
+                fail(row_of(r.where),
+                     what + " (" + describe(r) + ") is given twice for " +
+                         strategy_label(r.strategy) +
+                         (it->second->where.empty() ? std::string()
+                                                    : " (also at " + it->second->where.str() + ")"),
                      "Keep one row; a row for one strategy replaces the row for all (*)");
         }
         for (const auto& kv : own) generic[kv.first] = kv.second;
@@ -413,8 +416,9 @@ private:
             if (row.where.empty()) row.where = place(row_of(t->where));
             if (trim(t->expression) == "C") {
                 if (!row.complement_context.empty())
-                    fail(t->where, "state '" + t->from + "' has more than one complement (C) for " +
-                                       strategy_label(sp.name),
+                    fail(t->where,
+                         "state '" + t->from + "' has more than one complement (C) for " +
+                             strategy_label(sp.name),
                          "Use C for at most one transition out of each state");
                 row.complement_context = ctx;
                 row.entries.push_back({to, -1});
@@ -443,8 +447,8 @@ private:
             "a state reward", +[](const StateReward& r) { return r.category + " of " + r.state; });
         for (const StateReward* r : rows) {
             const int s = state_of(r->state, r->where, "a state reward");
-            const std::string ctx = place(r->where) + r->category + " of state " + r->state +
-                                    " (" + strategy_label(r->strategy) + ")";
+            const std::string ctx = place(r->where) + r->category + " of state " + r->state + " (" +
+                                    strategy_label(r->strategy) + ")";
             const int id = expr_for(r, r->expression, ctx);
             sp.state_reward[s][category_index(r->category)] = id;
             sp.reward_level[s] = std::max(sp.reward_level[s], prog_.exprs[id].level);
@@ -454,10 +458,9 @@ private:
     void build_transition_rewards(Program::StrategyProgram& sp) {
         const auto rows = resolve(
             spec().transition_rewards, sp.name,
-            [](const TransitionReward& r) {
-                return std::make_tuple(r.from, r.to, r.category);
-            },
-            "a transition reward", +[](const TransitionReward& r) {
+            [](const TransitionReward& r) { return std::make_tuple(r.from, r.to, r.category); },
+            "a transition reward",
+            +[](const TransitionReward& r) {
                 return r.category + " on " + r.from + " -> " + r.to;
             });
         for (const TransitionReward* r : rows) {
@@ -488,11 +491,12 @@ private:
             spec().tree_payoffs, sp.name,
             [](const TreePayoff& p) { return std::make_pair(p.node, p.category); }, "a tree payoff",
             +[](const TreePayoff& p) { return p.category + " of node " + p.node; });
-        compile_tree(nodes, payoffs, prog_,
-                     [this](const void* row, const std::string& text, const std::string& ctx) {
-                         return expr_for(row, text, ctx);
-                     },
-                     sp);
+        compile_tree(
+            nodes, payoffs, prog_,
+            [this](const void* row, const std::string& text, const std::string& ctx) {
+                return expr_for(row, text, ctx);
+            },
+            sp);
     }
 
     void build_initial(Program::StrategyProgram& sp) {

@@ -24,9 +24,9 @@ std::string place(const Location& where) {
 std::string node_of(const std::string& node, const std::string& row_strategy,
                     const std::string& strategy) {
     return "node '" + node + "' (" +
-           (row_strategy == kAllStrategies ? "tree of every strategy, checked for strategy " +
-                                                 strategy
-                                           : "strategy " + strategy) +
+           (row_strategy == kAllStrategies
+                ? "tree of every strategy, checked for strategy " + strategy
+                : "strategy " + strategy) +
            ")";
 }
 
@@ -63,9 +63,9 @@ private:
     Program::StrategyProgram& sp_;
     std::unordered_map<std::string, int> index_;  // row index by node name
     std::vector<std::string> names_;
-    std::vector<int> parent_;                     // row index of each row's parent, -1 for root
-    std::vector<int> order_;                      // row indices, depth-first
-    std::vector<int> position_;                   // position in order_ of each row
+    std::vector<int> parent_;    // row index of each row's parent, -1 for root
+    std::vector<int> order_;     // row indices, depth-first
+    std::vector<int> position_;  // position in order_ of each row
 
     int find_root() {
         std::vector<int> roots;
@@ -95,8 +95,8 @@ private:
             const auto it = index_.find(trim(n.parent));
             if (it == index_.end())
                 fail(n.parent_where,
-                     node_of(n.node, n.strategy, sp_.name) + ": unknown parent '" + n.parent +
-                         "'" + did_you_mean(n.parent, names_),
+                     node_of(n.node, n.strategy, sp_.name) + ": unknown parent '" + n.parent + "'" +
+                         did_you_mean(n.parent, names_),
                      "Name a node of tree.csv as the parent, or leave the cell empty for the root");
             parent_[i] = it->second;
         }
@@ -133,10 +133,10 @@ private:
         for (auto it = std::find(path.begin(), path.end(), i); it != path.end(); ++it)
             cycle += rows_[static_cast<std::size_t>(*it)]->node + " -> ";
         const TreeNode& n = *rows_[static_cast<std::size_t>(i)];
-        fail(n.parent_where,
-             "the parents of tree nodes form a cycle (strategy " + sp_.name + "): " + cycle +
-                 n.node,
-             "Every chain of parents must end at the root: fix the parent of one of these nodes");
+        fail(
+            n.parent_where,
+            "the parents of tree nodes form a cycle (strategy " + sp_.name + "): " + cycle + n.node,
+            "Every chain of parents must end at the root: fix the parent of one of these nodes");
     }
 
     int checked_expression(const void* row, const std::string& text, const std::string& ctx,
@@ -198,15 +198,15 @@ private:
         if (!node.children.empty())
             fail(n.markov_state_where,
                  node_of(n.node, n.strategy, sp_.name) +
-                     " has branches, so it cannot end in the Markov model (markov_state '" +
-                     state + "')",
+                     " has branches, so it cannot end in the Markov model (markov_state '" + state +
+                     "')",
                  "Give markov_state only to terminal nodes (nodes that are no node's parent)");
         const auto& names = prog_.state_names;
         const auto it = std::find(names.begin(), names.end(), state);
         if (it == names.end())
             fail(n.markov_state_where,
-                 node_of(n.node, n.strategy, sp_.name) + ": unknown markov_state '" + state +
-                     "'" + did_you_mean(state, names),
+                 node_of(n.node, n.strategy, sp_.name) + ": unknown markov_state '" + state + "'" +
+                     did_you_mean(state, names),
                  "Use one of the states of states.csv: " + join(names, ", "));
         node.state = static_cast<int>(it - names.begin());
     }
@@ -246,8 +246,7 @@ private:
         known.push_back(kTreeQaly);
         known.push_back(kTreeLifeYears);
         if (to_lower(c) == kUtility || to_lower(c) == "qalys")
-            fail(p.category_where,
-                 "a tree payoff has category '" + c + "' (node '" + p.node + "')",
+            fail(p.category_where, "a tree payoff has category '" + c + "' (node '" + p.node + "')",
                  "A tree payoff is a present value per person reaching the node: write QALYs "
                  "under the category qaly");
         fail(p.category_where,

@@ -91,30 +91,28 @@ std::vector<double> correction_weights(const CorrectionSpec& spec, int n_cycles)
     require_cycles(n_cycles);
     if (spec.method != CorrectionMethod::weights && !spec.weights.empty()) {
         // Silently ignoring them would hide a model that was meant to use its own weights.
-        throw ModelError(format_error(
-            {}, "correction weights were given but the correction method is '" +
-                    to_string(spec.method) + "'",
-            "Set the method to 'weights' to use them, or remove the weights"));
+        throw ModelError(
+            format_error({},
+                         "correction weights were given but the correction method is '" +
+                             to_string(spec.method) + "'",
+                         "Set the method to 'weights' to use them, or remove the weights"));
     }
     const int n = n_cycles;
     switch (spec.method) {
-    case CorrectionMethod::start: {
-        std::vector<double> w(static_cast<std::size_t>(n) + 1, 1.0);
-        w.back() = 0.0;
-        return w;
-    }
-    case CorrectionMethod::end: {
-        std::vector<double> w(static_cast<std::size_t>(n) + 1, 1.0);
-        w.front() = 0.0;
-        return w;
-    }
-    case CorrectionMethod::half_cycle:
-    case CorrectionMethod::trapezoid:
-        return trapezoid_weights(n);
-    case CorrectionMethod::simpson:
-        return simpson_weights(n);
-    case CorrectionMethod::weights:
-        return user_weights(spec.weights, n);
+        case CorrectionMethod::start: {
+            std::vector<double> w(static_cast<std::size_t>(n) + 1, 1.0);
+            w.back() = 0.0;
+            return w;
+        }
+        case CorrectionMethod::end: {
+            std::vector<double> w(static_cast<std::size_t>(n) + 1, 1.0);
+            w.front() = 0.0;
+            return w;
+        }
+        case CorrectionMethod::half_cycle:
+        case CorrectionMethod::trapezoid: return trapezoid_weights(n);
+        case CorrectionMethod::simpson: return simpson_weights(n);
+        case CorrectionMethod::weights: return user_weights(spec.weights, n);
     }
     throw ModelError("unhandled correction method; this is a bug in parity, please report it");
 }
@@ -147,12 +145,12 @@ CorrectionMethod parse_correction_method(const std::string& name) {
 
 std::string to_string(CorrectionMethod m) {
     switch (m) {
-    case CorrectionMethod::start: return "start";
-    case CorrectionMethod::end: return "end";
-    case CorrectionMethod::half_cycle: return "half_cycle";
-    case CorrectionMethod::trapezoid: return "trapezoid";
-    case CorrectionMethod::simpson: return "simpson";
-    case CorrectionMethod::weights: return "weights";
+        case CorrectionMethod::start: return "start";
+        case CorrectionMethod::end: return "end";
+        case CorrectionMethod::half_cycle: return "half_cycle";
+        case CorrectionMethod::trapezoid: return "trapezoid";
+        case CorrectionMethod::simpson: return "simpson";
+        case CorrectionMethod::weights: return "weights";
     }
     throw ModelError("unhandled correction method; this is a bug in parity, please report it");
 }

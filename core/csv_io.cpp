@@ -29,23 +29,21 @@ Location file_only(const std::string& file) {
 }
 
 const Schema kSettings{"settings.csv", {"setting", "value"}, {"notes"}};
-const Schema kParameters{"parameters.csv",
-                         {"name", "value", "source"},
-                         {"unit", "price_year", "notes", "distribution",
-                          "distribution_parameters"}};
+const Schema kParameters{
+    "parameters.csv",
+    {"name", "value", "source"},
+    {"unit", "price_year", "notes", "distribution", "distribution_parameters"}};
 const Schema kStates{
     "states.csv", {"name"}, {"label", "alive", "tunnel_length", "initial", "notes"}};
 const Schema kStrategies{"strategies.csv", {"name"}, {"label", "notes"}};
 const Schema kInitial{"initial.csv", {"state", "value"}, {"strategy", "notes"}};
-const Schema kTransitions{
-    "transitions.csv", {"from", "to", "probability"}, {"strategy", "notes"}};
+const Schema kTransitions{"transitions.csv", {"from", "to", "probability"}, {"strategy", "notes"}};
 const Schema kStateRewards{
     "state_rewards.csv", {"state", "category", "value"}, {"strategy", "notes"}};
 const Schema kTransitionRewards{
     "transition_rewards.csv", {"from", "to", "category", "value"}, {"strategy", "notes"}};
-const Schema kTables{"tables.csv",
-                     {"name", "file"},
-                     {"key", "interpolation", "out_of_range", "source", "notes"}};
+const Schema kTables{
+    "tables.csv", {"name", "file"}, {"key", "interpolation", "out_of_range", "source", "notes"}};
 const Schema kCovariance{"covariance.csv", {"parameter_1", "parameter_2", "value"}, {"notes"}};
 const Schema kCostCategories{
     "cost_categories.csv", {"category"}, {"label", "payer", "cash_releasing", "notes"}};
@@ -53,8 +51,8 @@ const Schema kCostCategories{
 std::string folder_needs() {
     return "A model folder needs " + join(required_model_files(), ", ") + "; it may also have " +
            join(optional_model_files(), ", ") + "; a decision tree (" + kTree.file +
-           ") needs only " + kSettings.file + ", " + kParameters.file + " and " +
-           kStrategies.file + " of the former (see " + kFormatDoc + ")";
+           ") needs only " + kSettings.file + ", " + kParameters.file + " and " + kStrategies.file +
+           " of the former (see " + kFormatDoc + ")";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,11 +273,11 @@ bool parse_cash_releasing(const Sheet& sheet, const CsvRow& row) {
     const std::string v = to_lower(sheet.get(row, "cash_releasing"));
     if (v.empty() || v == "false" || v == "no" || v == "0") return false;
     if (v == "true" || v == "yes" || v == "1") return true;
-    throw InputError(sheet.at(row, "cash_releasing"),
-                     "cash_releasing must be yes or no, found '" + sheet.get(row, "cash_releasing") +
-                         "'",
-                     "Write yes when a saving in this category frees cash a budget holder can "
-                     "spend elsewhere, no otherwise");
+    throw InputError(
+        sheet.at(row, "cash_releasing"),
+        "cash_releasing must be yes or no, found '" + sheet.get(row, "cash_releasing") + "'",
+        "Write yes when a saving in this category frees cash a budget holder can "
+        "spend elsewhere, no otherwise");
 }
 
 void read_covariance(const Sheet& sheet, ModelSpec& spec) {
@@ -606,8 +604,8 @@ std::string table_text(const LookupTable& t) {
 // A file name from a table name that stays inside tables/ whatever the name holds.
 std::string table_file_name(const std::string& name, std::set<std::string>& used) {
     std::string stem;
-    for (char c : name) stem += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-                                 c == '-') ? c : '_';
+    for (char c : name)
+        stem += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : '_';
     if (stem.empty()) stem = "table";
     std::string file = "tables/" + stem + ".csv";
     for (int n = 2; !used.insert(to_lower(file)).second; ++n)
@@ -675,7 +673,7 @@ public:
         std::random_device random;
         for (int attempt = 0; attempt < 100 && path_.empty(); ++attempt) {
             const fs::path p = target.parent_path() / ("." + target.filename().string() +
-                                                        ".parity-tmp-" + std::to_string(random()));
+                                                       ".parity-tmp-" + std::to_string(random()));
             if (fs::create_directory(p)) path_ = p;
         }
         if (path_.empty())
@@ -741,16 +739,17 @@ void install(StagingFolder& staging, const fs::path& target, const std::vector<O
 }  // namespace
 
 const std::vector<std::string>& required_model_files() {
-    static const std::vector<std::string> files = {kSettings.file,   kParameters.file,
-                                                   kStates.file,     kStrategies.file,
+    static const std::vector<std::string> files = {kSettings.file,    kParameters.file,
+                                                   kStates.file,      kStrategies.file,
                                                    kTransitions.file, kStateRewards.file};
     return files;
 }
 
 const std::vector<std::string>& optional_model_files() {
-    static const std::vector<std::string> files = {
-        kInitial.file,       kTransitionRewards.file, kTables.file, kCostCategories.file,
-        kCovariance.file,    kTree.file,              kTreePayoffs.file};
+    static const std::vector<std::string> files = {kInitial.file,    kTransitionRewards.file,
+                                                   kTables.file,     kCostCategories.file,
+                                                   kCovariance.file, kTree.file,
+                                                   kTreePayoffs.file};
     return files;
 }
 
@@ -775,10 +774,9 @@ void write_model_folder(const ModelSpec& spec, const std::string& dir) {
         try {
             read_folder(staging.path().string(), dir);
         } catch (const InputError& e) {
-            throw InputError(file_only(dir),
-                             std::string("not written: the folder would not read back: ") +
-                                 e.what(),
-                             "");
+            throw InputError(
+                file_only(dir),
+                std::string("not written: the folder would not read back: ") + e.what(), "");
         }
         install(staging, target, files);
     } catch (const fs::filesystem_error& e) {

@@ -75,8 +75,7 @@ Split split_record(const std::string& text, const std::string& file, int first_l
             if (j < n && text[j] != ',') {
                 const int column = static_cast<int>(cells.size()) + 1;
                 throw InputError({file, line_at(text, j, first_line), column, ""},
-                                 "text follows the closing quote of cell " +
-                                     std::to_string(column),
+                                 "text follows the closing quote of cell " + std::to_string(column),
                                  "Put the whole cell in quotes and write each quote inside it "
                                  "twice, e.g. \"5\"\" screen\"");
             }
@@ -110,11 +109,11 @@ std::vector<Record> read_records(io::LineReader& in, const std::string& file) {
             const char* more = in.next_line();
             if (more == nullptr) {
                 const int column = static_cast<int>(rec.cells.size()) + 1;
-                throw InputError({file, line, column, ""},
-                                 "the quote that opens cell " + std::to_string(column) +
-                                     " is never closed",
-                                 "Add the closing quote, and write each quote inside a quoted "
-                                 "cell twice (\"\")");
+                throw InputError(
+                    {file, line, column, ""},
+                    "the quote that opens cell " + std::to_string(column) + " is never closed",
+                    "Add the closing quote, and write each quote inside a quoted "
+                    "cell twice (\"\")");
             }
             text += '\n';
             text += more;
@@ -140,8 +139,8 @@ void check_header_names(const CsvTable& t) {
             if (to_lower(t.header[k]) == to_lower(t.header[i]))
                 throw InputError(t.at_header(col),
                                  "columns " + std::to_string(k + 1) + " and " +
-                                     std::to_string(i + 1) + " are both called '" +
-                                     t.header[i] + "'",
+                                     std::to_string(i + 1) + " are both called '" + t.header[i] +
+                                     "'",
                                  "Rename or delete one of them");
     }
 }
@@ -259,8 +258,8 @@ void check_columns(const CsvTable& t, const std::vector<std::string>& required,
     for (const auto& r : required)
         if (t.find_column(r) < 0)
             throw InputError(t.at_header(),
-                             "the required column '" + r + "' is missing (the header has: " +
-                                 join(t.header, ", ") + ")",
+                             "the required column '" + r +
+                                 "' is missing (the header has: " + join(t.header, ", ") + ")",
                              "Add a column named '" + r + "'; the accepted columns are " +
                                  accepted_list(required, optional));
 }

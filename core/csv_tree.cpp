@@ -6,8 +6,7 @@ namespace parity {
 
 const Schema kTree{
     "tree.csv", {"node", "parent", "probability"}, {"label", "markov_state", "strategy", "notes"}};
-const Schema kTreePayoffs{
-    "tree_payoffs.csv", {"node", "category", "value"}, {"strategy", "notes"}};
+const Schema kTreePayoffs{"tree_payoffs.csv", {"node", "category", "value"}, {"strategy", "notes"}};
 
 void read_tree(const Sheet& sheet, ModelSpec& spec) {
     for (const auto& row : sheet.rows()) {
@@ -33,8 +32,8 @@ void read_tree_payoffs(const Sheet& sheet, ModelSpec& spec) {
         p.strategy = sheet.strategy(row);
         p.node = sheet.need(row, "node", "the node whose visitors receive the payoff");
         p.category = sheet.need(row, "category", "a cost category, qaly or life_years");
-        p.expression = sheet.need(row, "value",
-                                  "the present value per person reaching the node (0 for none)");
+        p.expression =
+            sheet.need(row, "value", "the present value per person reaching the node (0 for none)");
         p.notes = sheet.get(row, "notes");
         p.where = sheet.at(row, "value");
         p.node_where = sheet.at(row, "node");

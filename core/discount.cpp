@@ -21,10 +21,10 @@ const char* const rate_fix = "Give an annual rate as a fraction, e.g. 0.035 for 
 
 void check_rate(double rate, const std::string& which) {
     if (!std::isfinite(rate) || rate <= -1.0) {
-        throw ModelError(format_error({},
-                                      which + " is " + format_number(rate) +
-                                          " but must be a finite number greater than -1",
-                                      rate_fix));
+        throw ModelError(format_error(
+            {},
+            which + " is " + format_number(rate) + " but must be a finite number greater than -1",
+            rate_fix));
     }
 }
 
@@ -86,8 +86,8 @@ std::vector<RateStep> checked_steps(const DiscountSpec& spec) {
 double factor_at(const std::vector<RateStep>& steps, DiscountMethod method, double years) {
     double factor = 1.0;
     for (std::size_t k = 0; k < steps.size() && years > steps[k].from_year; ++k) {
-        const double end = k + 1 < steps.size() ? steps[k + 1].from_year
-                                                : std::numeric_limits<double>::infinity();
+        const double end =
+            k + 1 < steps.size() ? steps[k + 1].from_year : std::numeric_limits<double>::infinity();
         const double length = std::min(years, end) - steps[k].from_year;
         const double rate = steps[k].rate;
         factor *= method == DiscountMethod::continuous ? std::exp(-rate * length)
@@ -190,23 +190,23 @@ RateScaling parse_rate_scaling(const std::string& name) {
 
 std::string to_string(DiscountMethod m) {
     switch (m) {
-    case DiscountMethod::discrete: return "discrete";
-    case DiscountMethod::continuous: return "continuous";
+        case DiscountMethod::discrete: return "discrete";
+        case DiscountMethod::continuous: return "continuous";
     }
     throw ModelError("unhandled discounting method; this is a bug in parity, please report it");
 }
 
 std::string to_string(RateScaling s) {
     switch (s) {
-    case RateScaling::exact: return "exact";
-    case RateScaling::simple: return "simple";
+        case RateScaling::exact: return "exact";
+        case RateScaling::simple: return "simple";
     }
     throw ModelError("unhandled rate scaling; this is a bug in parity, please report it");
 }
 
 std::vector<RateStep> green_book_schedule() {
-    return {{0.0, 0.035}, {30.0, 0.030}, {75.0, 0.025}, {125.0, 0.020}, {200.0, 0.015},
-            {300.0, 0.010}};
+    return {{0.0, 0.035},   {30.0, 0.030},  {75.0, 0.025},
+            {125.0, 0.020}, {200.0, 0.015}, {300.0, 0.010}};
 }
 
 }  // namespace parity

@@ -27,25 +27,40 @@ struct TypeSpec {
 const std::vector<TypeSpec>& type_specs() {
     static const std::vector<TypeSpec> specs = {
         {DT::fixed, {}, {}, "no parameters (the parameter keeps its value)"},
-        {DT::beta, {"alpha", "beta", "mean", "se", "lower", "upper"}, {{"sd", "se"}},
+        {DT::beta,
+         {"alpha", "beta", "mean", "se", "lower", "upper"},
+         {{"sd", "se"}},
          "alpha & beta; mean & se (or sd); lower & upper (a 95% interval)"},
-        {DT::gamma, {"shape", "rate", "scale", "mean", "se", "lower", "upper"}, {{"sd", "se"}},
+        {DT::gamma,
+         {"shape", "rate", "scale", "mean", "se", "lower", "upper"},
+         {{"sd", "se"}},
          "shape & rate; shape & scale; mean & se (or sd); lower & upper (a 95% interval)"},
-        {DT::lognormal, {"meanlog", "sdlog", "mean", "se", "lower", "upper"}, {{"sd", "se"}},
+        {DT::lognormal,
+         {"meanlog", "sdlog", "mean", "se", "lower", "upper"},
+         {{"sd", "se"}},
          "meanlog & sdlog; mean & se (or sd) on the natural scale; lower & upper (a 95% "
          "interval)"},
-        {DT::normal, {"mean", "sd", "lower", "upper"}, {{"se", "sd"}},
+        {DT::normal,
+         {"mean", "sd", "lower", "upper"},
+         {{"se", "sd"}},
          "mean & sd (or se); lower & upper (a 95% interval)"},
-        {DT::truncated_normal, {"mean", "sd", "lower", "upper"},
+        {DT::truncated_normal,
+         {"mean", "sd", "lower", "upper"},
          {{"se", "sd"}, {"min", "lower"}, {"max", "upper"}},
          "mean & sd (or se) with lower (or min) and/or upper (or max) bounds"},
         {DT::uniform, {"min", "max"}, {}, "min & max"},
         {DT::triangular, {"min", "mode", "max"}, {}, "min & mode & max"},
-        {DT::pert, {"min", "mode", "max", "lambda"}, {},
+        {DT::pert,
+         {"min", "mode", "max", "lambda"},
+         {},
          "min & mode & max, optional lambda (default 4)"},
-        {DT::dirichlet, {"group", "alpha"}, {{"count", "alpha"}},
+        {DT::dirichlet,
+         {"group", "alpha"},
+         {{"count", "alpha"}},
          "group & alpha (or count): one cell of a group drawn jointly"},
-        {DT::multivariate_normal, {"group", "mean"}, {},
+        {DT::multivariate_normal,
+         {"group", "mean"},
+         {},
          "group, optional mean (default: the parameter's value); covariance from "
          "covariance.csv"},
     };
@@ -194,9 +209,9 @@ double Keys::number(const std::string& key) {
     double value = 0;
     std::string problem;
     if (!evaluate_number(e.value, value, problem))
-        ctx_.fail("'" + e.written + "' is '" + e.value + "', which is not a number (" + problem +
-                      ")",
-                  "Give a number, or arithmetic on numbers such as log(3) or 1/12");
+        ctx_.fail(
+            "'" + e.written + "' is '" + e.value + "', which is not a number (" + problem + ")",
+            "Give a number, or arithmetic on numbers such as log(3) or 1/12");
     if (!std::isfinite(value))
         ctx_.fail("'" + e.written + "' is " + format_double(value) + ", not a finite number",
                   "Give a finite number (leave a bound out for no bound)");
@@ -295,8 +310,7 @@ Chosen build_gamma(Keys& k, const Context& ctx) {
                      "Say which one: shape=..; rate=.. (mean = shape/rate, as in R's rgamma) or "
                      "shape=..; scale=.. (mean = shape*scale)");
         if (k.has("rate") && k.has("scale"))
-            ctx.fail("both rate and scale are given",
-                     "Give one of them: the scale is 1/rate");
+            ctx.fail("both rate and scale are given", "Give one of them: the scale is 1/rate");
         k.require({"shape", k.has("rate") ? "rate" : "scale"});
         const double shape = k.number("shape");
         if (k.has("scale")) return {gamma_distribution(shape, k.number("scale")), "shape & scale"};
@@ -320,8 +334,7 @@ Chosen build_gamma(Keys& k, const Context& ctx) {
 Chosen build_lognormal(Keys& k, const Context& ctx) {
     if (k.any({"meanlog", "sdlog"})) {
         k.require({"meanlog", "sdlog"});
-        return {lognormal_distribution(k.number("meanlog"), k.number("sdlog")),
-                "meanlog & sdlog"};
+        return {lognormal_distribution(k.number("meanlog"), k.number("sdlog")), "meanlog & sdlog"};
     }
     if (k.any({"mean", "se"})) {
         k.require({"mean", "se"});
@@ -382,26 +395,27 @@ Chosen build_grouped(Keys& k, DT type, double base_value, const Context& ctx) {
     if (k.has("mean")) {
         mean = k.number("mean");
     } else if (!std::isfinite(base_value)) {
-        ctx.fail("a multivariate_normal member needs a mean, and the parameter's value is not a "
-                 "number",
-                 "Give mean=<number> in distribution_parameters");
+        ctx.fail(
+            "a multivariate_normal member needs a mean, and the parameter's value is not a "
+            "number",
+            "Give mean=<number> in distribution_parameters");
     }
     return {multivariate_normal_member(group, mean), "group & mean"};
 }
 
 Chosen build(Keys& k, DT type, double base_value, const Context& ctx) {
     switch (type) {
-    case DT::fixed: return {fixed_value(base_value), "fixed"};
-    case DT::beta: return build_beta(k, ctx);
-    case DT::gamma: return build_gamma(k, ctx);
-    case DT::lognormal: return build_lognormal(k, ctx);
-    case DT::normal: return build_normal(k, ctx);
-    case DT::truncated_normal: return build_truncated_normal(k, ctx);
-    case DT::uniform:
-    case DT::triangular:
-    case DT::pert: return build_min_mode_max(k, type);
-    case DT::dirichlet:
-    case DT::multivariate_normal: return build_grouped(k, type, base_value, ctx);
+        case DT::fixed: return {fixed_value(base_value), "fixed"};
+        case DT::beta: return build_beta(k, ctx);
+        case DT::gamma: return build_gamma(k, ctx);
+        case DT::lognormal: return build_lognormal(k, ctx);
+        case DT::normal: return build_normal(k, ctx);
+        case DT::truncated_normal: return build_truncated_normal(k, ctx);
+        case DT::uniform:
+        case DT::triangular:
+        case DT::pert: return build_min_mode_max(k, type);
+        case DT::dirichlet:
+        case DT::multivariate_normal: return build_grouped(k, type, base_value, ctx);
     }
     return missing_form(k, ctx);
 }
@@ -429,10 +443,10 @@ Distribution parse_distribution(const std::string& type, const std::string& para
                          "') but no distribution",
                      "Name the distribution (one of: " + join(distribution_type_names(), ", ") +
                          "), or clear distribution_parameters");
-        ctx.fail("a fixed parameter takes no distribution parameters, found '" +
-                     trim(parameters) + "'",
-                 "Name a distribution in the distribution column, or clear "
-                 "distribution_parameters");
+        ctx.fail(
+            "a fixed parameter takes no distribution parameters, found '" + trim(parameters) + "'",
+            "Name a distribution in the distribution column, or clear "
+            "distribution_parameters");
     }
     Keys keys = read_keys(parameters, dt, ctx);
     try {

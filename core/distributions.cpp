@@ -64,8 +64,7 @@ void require_ordered(double lower, double upper, const std::string& lower_name,
              "Swap them or correct the one that is wrong");
 }
 
-Distribution make(DistributionType type, double a = 0, double b = 0, double c = 0,
-                  double d = 0) {
+Distribution make(DistributionType type, double a = 0, double b = 0, double c = 0, double d = 0) {
     Distribution out;
     out.type = type;
     out.p = {a, b, c, d};
@@ -87,14 +86,15 @@ double phi_cdf(double z) {
     if (std::isinf(z)) return z < 0 ? 0.0 : 1.0;
     return bm::cdf(Normal(), z);
 }
-double phi_pdf(double z) {
-    return std::isinf(z) ? 0.0 : bm::pdf(Normal(), z);
-}
+double phi_pdf(double z) { return std::isinf(z) ? 0.0 : bm::pdf(Normal(), z); }
 double z_phi(double z) { return std::isinf(z) ? 0.0 : z * phi_pdf(z); }
 }  // namespace
 
 TruncatedNormal::TruncatedNormal(double mean_, double sd_, double lower, double upper)
-    : mean(mean_), sd(sd_), alpha((lower - mean_) / sd_), beta((upper - mean_) / sd_),
+    : mean(mean_),
+      sd(sd_),
+      alpha((lower - mean_) / sd_),
+      beta((upper - mean_) / sd_),
       mirrored(alpha > 0) {
     if (mirrored) {
         const double a = -beta;
@@ -158,16 +158,16 @@ Beta pert_standard(const Distribution& d) {
 // Lowest and highest values of the support, for quantile(0) and quantile(1).
 std::pair<double, double> support(const Distribution& d) {
     switch (d.type) {
-    case DistributionType::fixed: return {d.p[0], d.p[0]};
-    case DistributionType::beta: return {0.0, 1.0};
-    case DistributionType::gamma:
-    case DistributionType::lognormal: return {0.0, kInf};
-    case DistributionType::normal: return {-kInf, kInf};
-    case DistributionType::truncated_normal: return {d.p[2], d.p[3]};
-    case DistributionType::uniform: return {d.p[0], d.p[1]};
-    case DistributionType::triangular:
-    case DistributionType::pert: return {d.p[0], d.p[2]};
-    default: not_univariate(d, "support");
+        case DistributionType::fixed: return {d.p[0], d.p[0]};
+        case DistributionType::beta: return {0.0, 1.0};
+        case DistributionType::gamma:
+        case DistributionType::lognormal: return {0.0, kInf};
+        case DistributionType::normal: return {-kInf, kInf};
+        case DistributionType::truncated_normal: return {d.p[2], d.p[3]};
+        case DistributionType::uniform: return {d.p[0], d.p[1]};
+        case DistributionType::triangular:
+        case DistributionType::pert: return {d.p[0], d.p[2]};
+        default: not_univariate(d, "support");
     }
 }
 
@@ -175,17 +175,17 @@ std::pair<double, double> support(const Distribution& d) {
 
 std::string distribution_type_name(DistributionType type) {
     switch (type) {
-    case DistributionType::fixed: return "fixed";
-    case DistributionType::beta: return "beta";
-    case DistributionType::gamma: return "gamma";
-    case DistributionType::lognormal: return "lognormal";
-    case DistributionType::normal: return "normal";
-    case DistributionType::truncated_normal: return "truncated_normal";
-    case DistributionType::uniform: return "uniform";
-    case DistributionType::triangular: return "triangular";
-    case DistributionType::pert: return "pert";
-    case DistributionType::dirichlet: return "dirichlet";
-    case DistributionType::multivariate_normal: return "multivariate_normal";
+        case DistributionType::fixed: return "fixed";
+        case DistributionType::beta: return "beta";
+        case DistributionType::gamma: return "gamma";
+        case DistributionType::lognormal: return "lognormal";
+        case DistributionType::normal: return "normal";
+        case DistributionType::truncated_normal: return "truncated_normal";
+        case DistributionType::uniform: return "uniform";
+        case DistributionType::triangular: return "triangular";
+        case DistributionType::pert: return "pert";
+        case DistributionType::dirichlet: return "dirichlet";
+        case DistributionType::multivariate_normal: return "multivariate_normal";
     }
     return "unknown";
 }
@@ -196,46 +196,46 @@ bool Distribution::grouped() const {
 
 double Distribution::mean() const {
     switch (type) {
-    case DistributionType::fixed: return p[0];
-    case DistributionType::beta: return p[0] / (p[0] + p[1]);
-    case DistributionType::gamma: return p[0] * p[1];
-    case DistributionType::lognormal: return std::exp(p[0] + 0.5 * p[1] * p[1]);
-    case DistributionType::normal: return p[0];
-    case DistributionType::truncated_normal: return truncated(*this).mean_value();
-    case DistributionType::uniform: return 0.5 * (p[0] + p[1]);
-    case DistributionType::triangular: return (p[0] + p[1] + p[2]) / 3.0;
-    case DistributionType::pert: return (p[0] + p[3] * p[1] + p[2]) / (p[3] + 2.0);
-    case DistributionType::multivariate_normal: return p[0];
-    case DistributionType::dirichlet: not_univariate(*this, "mean");
+        case DistributionType::fixed: return p[0];
+        case DistributionType::beta: return p[0] / (p[0] + p[1]);
+        case DistributionType::gamma: return p[0] * p[1];
+        case DistributionType::lognormal: return std::exp(p[0] + 0.5 * p[1] * p[1]);
+        case DistributionType::normal: return p[0];
+        case DistributionType::truncated_normal: return truncated(*this).mean_value();
+        case DistributionType::uniform: return 0.5 * (p[0] + p[1]);
+        case DistributionType::triangular: return (p[0] + p[1] + p[2]) / 3.0;
+        case DistributionType::pert: return (p[0] + p[3] * p[1] + p[2]) / (p[3] + 2.0);
+        case DistributionType::multivariate_normal: return p[0];
+        case DistributionType::dirichlet: not_univariate(*this, "mean");
     }
     return std::numeric_limits<double>::quiet_NaN();
 }
 
 double Distribution::variance() const {
     switch (type) {
-    case DistributionType::fixed: return 0.0;
-    case DistributionType::beta: {
-        const double s = p[0] + p[1];
-        return p[0] * p[1] / (s * s * (s + 1.0));
-    }
-    case DistributionType::gamma: return p[0] * p[1] * p[1];
-    case DistributionType::lognormal: {
-        const double s2 = p[1] * p[1];
-        return std::expm1(s2) * std::exp(2.0 * p[0] + s2);
-    }
-    case DistributionType::normal: return p[1] * p[1];
-    case DistributionType::truncated_normal: return truncated(*this).variance();
-    case DistributionType::uniform: return (p[1] - p[0]) * (p[1] - p[0]) / 12.0;
-    case DistributionType::triangular: {
-        const double a = p[0], c = p[1], b = p[2];
-        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
-    }
-    case DistributionType::pert: {
-        // (mean - min)(max - mean) / (lambda + 3): the scaled beta variance, for any lambda.
-        const double m = mean();
-        return (m - p[0]) * (p[2] - m) / (p[3] + 3.0);
-    }
-    default: not_univariate(*this, "variance");
+        case DistributionType::fixed: return 0.0;
+        case DistributionType::beta: {
+            const double s = p[0] + p[1];
+            return p[0] * p[1] / (s * s * (s + 1.0));
+        }
+        case DistributionType::gamma: return p[0] * p[1] * p[1];
+        case DistributionType::lognormal: {
+            const double s2 = p[1] * p[1];
+            return std::expm1(s2) * std::exp(2.0 * p[0] + s2);
+        }
+        case DistributionType::normal: return p[1] * p[1];
+        case DistributionType::truncated_normal: return truncated(*this).variance();
+        case DistributionType::uniform: return (p[1] - p[0]) * (p[1] - p[0]) / 12.0;
+        case DistributionType::triangular: {
+            const double a = p[0], c = p[1], b = p[2];
+            return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
+        }
+        case DistributionType::pert: {
+            // (mean - min)(max - mean) / (lambda + 3): the scaled beta variance, for any lambda.
+            const double m = mean();
+            return (m - p[0]) * (p[2] - m) / (p[3] + 3.0);
+        }
+        default: not_univariate(*this, "variance");
     }
 }
 
@@ -248,22 +248,17 @@ double Distribution::quantile(double u) const {
     if (u == 0.0) return ends.first;
     if (u == 1.0) return ends.second;
     switch (type) {
-    case DistributionType::fixed: return p[0];
-    case DistributionType::beta:
-        return bm::quantile(Beta(p[0], p[1]), u);
-    case DistributionType::gamma:
-        return bm::quantile(Gamma(p[0], p[1]), u);
-    case DistributionType::lognormal:
-        return bm::quantile(Lognormal(p[0], p[1]), u);
-    case DistributionType::normal:
-        return bm::quantile(Normal(p[0], p[1]), u);
-    case DistributionType::truncated_normal: return truncated(*this).quantile(u);
-    case DistributionType::uniform: return p[0] + u * (p[1] - p[0]);
-    case DistributionType::triangular:
-        return bm::quantile(Triangular(p[0], p[1], p[2]), u);
-    case DistributionType::pert:
-        return p[0] + (p[2] - p[0]) * bm::quantile(pert_standard(*this), u);
-    default: not_univariate(*this, "quantile function");
+        case DistributionType::fixed: return p[0];
+        case DistributionType::beta: return bm::quantile(Beta(p[0], p[1]), u);
+        case DistributionType::gamma: return bm::quantile(Gamma(p[0], p[1]), u);
+        case DistributionType::lognormal: return bm::quantile(Lognormal(p[0], p[1]), u);
+        case DistributionType::normal: return bm::quantile(Normal(p[0], p[1]), u);
+        case DistributionType::truncated_normal: return truncated(*this).quantile(u);
+        case DistributionType::uniform: return p[0] + u * (p[1] - p[0]);
+        case DistributionType::triangular: return bm::quantile(Triangular(p[0], p[1], p[2]), u);
+        case DistributionType::pert:
+            return p[0] + (p[2] - p[0]) * bm::quantile(pert_standard(*this), u);
+        default: not_univariate(*this, "quantile function");
     }
 }
 
@@ -274,18 +269,16 @@ double Distribution::cdf(double x) const {
     if (x < ends.first) return 0.0;
     if (x >= ends.second) return 1.0;
     switch (type) {
-    case DistributionType::beta: return bm::cdf(Beta(p[0], p[1]), x);
-    case DistributionType::gamma: return bm::cdf(Gamma(p[0], p[1]), x);
-    case DistributionType::lognormal:
-        return x <= 0.0 ? 0.0 : bm::cdf(Lognormal(p[0], p[1]), x);
-    case DistributionType::normal: return bm::cdf(Normal(p[0], p[1]), x);
-    case DistributionType::truncated_normal: return truncated(*this).cdf(x);
-    case DistributionType::uniform: return (x - p[0]) / (p[1] - p[0]);
-    case DistributionType::triangular:
-        return bm::cdf(Triangular(p[0], p[1], p[2]), x);
-    case DistributionType::pert:
-        return bm::cdf(pert_standard(*this), (x - p[0]) / (p[2] - p[0]));
-    default: return 1.0;  // fixed: x is at or above the value
+        case DistributionType::beta: return bm::cdf(Beta(p[0], p[1]), x);
+        case DistributionType::gamma: return bm::cdf(Gamma(p[0], p[1]), x);
+        case DistributionType::lognormal: return x <= 0.0 ? 0.0 : bm::cdf(Lognormal(p[0], p[1]), x);
+        case DistributionType::normal: return bm::cdf(Normal(p[0], p[1]), x);
+        case DistributionType::truncated_normal: return truncated(*this).cdf(x);
+        case DistributionType::uniform: return (x - p[0]) / (p[1] - p[0]);
+        case DistributionType::triangular: return bm::cdf(Triangular(p[0], p[1], p[2]), x);
+        case DistributionType::pert:
+            return bm::cdf(pert_standard(*this), (x - p[0]) / (p[2] - p[0]));
+        default: return 1.0;  // fixed: x is at or above the value
     }
 }
 
@@ -296,17 +289,15 @@ double Distribution::pdf(double x) const {
     const auto ends = support(*this);
     if (x < ends.first || x > ends.second) return 0.0;
     switch (type) {
-    case DistributionType::beta: return bm::pdf(Beta(p[0], p[1]), x);
-    case DistributionType::gamma: return bm::pdf(Gamma(p[0], p[1]), x);
-    case DistributionType::lognormal:
-        return x <= 0.0 ? 0.0 : bm::pdf(Lognormal(p[0], p[1]), x);
-    case DistributionType::normal: return bm::pdf(Normal(p[0], p[1]), x);
-    case DistributionType::truncated_normal: return truncated(*this).pdf(x);
-    case DistributionType::uniform: return 1.0 / (p[1] - p[0]);
-    case DistributionType::triangular:
-        return bm::pdf(Triangular(p[0], p[1], p[2]), x);
-    default:  // pert
-        return bm::pdf(pert_standard(*this), (x - p[0]) / (p[2] - p[0])) / (p[2] - p[0]);
+        case DistributionType::beta: return bm::pdf(Beta(p[0], p[1]), x);
+        case DistributionType::gamma: return bm::pdf(Gamma(p[0], p[1]), x);
+        case DistributionType::lognormal: return x <= 0.0 ? 0.0 : bm::pdf(Lognormal(p[0], p[1]), x);
+        case DistributionType::normal: return bm::pdf(Normal(p[0], p[1]), x);
+        case DistributionType::truncated_normal: return truncated(*this).pdf(x);
+        case DistributionType::uniform: return 1.0 / (p[1] - p[0]);
+        case DistributionType::triangular: return bm::pdf(Triangular(p[0], p[1], p[2]), x);
+        default:  // pert
+            return bm::pdf(pert_standard(*this), (x - p[0]) / (p[2] - p[0])) / (p[2] - p[0]);
     }
 }
 
@@ -319,17 +310,17 @@ std::string Distribution::describe() const {
         return name + "(" + join(parts, ", ") + ")";
     };
     switch (type) {
-    case DistributionType::fixed: return pairs({"value"});
-    case DistributionType::beta: return pairs({"alpha", "beta"});
-    case DistributionType::gamma: return pairs({"shape", "scale"});
-    case DistributionType::lognormal: return pairs({"meanlog", "sdlog"});
-    case DistributionType::normal: return pairs({"mean", "sd"});
-    case DistributionType::truncated_normal: return pairs({"mean", "sd", "lower", "upper"});
-    case DistributionType::uniform: return pairs({"min", "max"});
-    case DistributionType::triangular: return pairs({"min", "mode", "max"});
-    case DistributionType::pert: return pairs({"min", "mode", "max", "lambda"});
-    case DistributionType::dirichlet: return pairs({"alpha"});
-    case DistributionType::multivariate_normal: return pairs({"mean"});
+        case DistributionType::fixed: return pairs({"value"});
+        case DistributionType::beta: return pairs({"alpha", "beta"});
+        case DistributionType::gamma: return pairs({"shape", "scale"});
+        case DistributionType::lognormal: return pairs({"meanlog", "sdlog"});
+        case DistributionType::normal: return pairs({"mean", "sd"});
+        case DistributionType::truncated_normal: return pairs({"mean", "sd", "lower", "upper"});
+        case DistributionType::uniform: return pairs({"min", "max"});
+        case DistributionType::triangular: return pairs({"min", "mode", "max"});
+        case DistributionType::pert: return pairs({"min", "mode", "max", "lambda"});
+        case DistributionType::dirichlet: return pairs({"alpha"});
+        case DistributionType::multivariate_normal: return pairs({"mean"});
     }
     return name;
 }
@@ -443,7 +434,8 @@ Distribution beta_from_moments(double mean, double se) {
         fail("beta standard error " + num(se) + " is too large for mean " + num(mean) +
                  " (se^2 must be less than mean*(1-mean) = " + num(limit) + ")",
              "Check that the se is a standard error, not a variance or a range; a beta with "
-             "this mean allows se < " + num(std::sqrt(limit)));
+             "this mean allows se < " +
+                 num(std::sqrt(limit)));
     const double common = limit / (se * se) - 1.0;
     return beta_distribution(mean * common, (1.0 - mean) * common);
 }
@@ -490,8 +482,8 @@ double solve_monotone(const std::function<double(double)>& f, double guess, bool
     boost::uintmax_t iterations = 400;
     const bm::tools::eps_tolerance<double> tolerance(std::numeric_limits<double>::digits - 3);
     try {
-        const auto r = bm::tools::bracket_and_solve_root(f, guess, 2.0, rising, tolerance,
-                                                         iterations);
+        const auto r =
+            bm::tools::bracket_and_solve_root(f, guess, 2.0, rising, tolerance, iterations);
         return 0.5 * (r.first + r.second);
     } catch (const std::exception& e) {
         fail("could not fit " + what + " (" + e.what() + ")",
@@ -524,9 +516,9 @@ Distribution gamma_from_interval(double lower, double upper) {
     };
     // Start from the lognormal with the same interval: shape ~ 1 / sdlog^2.
     const double sdlog = target / (2.0 * z975);
-    const double shape = solve_monotone(gap, 1.0 / (sdlog * sdlog), false,
-                                        "a gamma to the interval [" + num(lower) + ", " +
-                                            num(upper) + "]");
+    const double shape =
+        solve_monotone(gap, 1.0 / (sdlog * sdlog), false,
+                       "a gamma to the interval [" + num(lower) + ", " + num(upper) + "]");
     return gamma_distribution(shape, lower / bm::gamma_p_inv(shape, kLowerP));
 }
 
@@ -539,9 +531,9 @@ Distribution beta_from_interval(double lower, double upper) {
     auto gap = [&](double alpha) { return bm::ibeta(alpha, beta_for(alpha), upper) - kUpperP; };
     const double m = 0.5 * (lower + upper), s = (upper - lower) / (2.0 * z975);
     const double moments = m * (m * (1.0 - m) / (s * s) - 1.0);
-    const double alpha = solve_monotone(gap, moments > 0.0 ? moments : 1.0, true,
-                                        "a beta to the interval [" + num(lower) + ", " +
-                                            num(upper) + "]");
+    const double alpha =
+        solve_monotone(gap, moments > 0.0 ? moments : 1.0, true,
+                       "a beta to the interval [" + num(lower) + ", " + num(upper) + "]");
     return beta_distribution(alpha, beta_for(alpha));
 }
 

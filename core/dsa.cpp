@@ -51,10 +51,10 @@ std::string percentile_name(double p) {
     const long n = std::lround(v);
     if (n % 100 >= 11 && n % 100 <= 13) return s + "th";
     switch (n % 10) {
-    case 1: return s + "st";
-    case 2: return s + "nd";
-    case 3: return s + "rd";
-    default: return s + "th";
+        case 1: return s + "st";
+        case 2: return s + "nd";
+        case 3: return s + "rd";
+        default: return s + "th";
     }
 }
 
@@ -71,8 +71,10 @@ std::size_t parameter_index(const CompiledModel& model, const std::string& name,
                          ". Use the name of a parameter of the model (parameters.csv)");
     // One fixed value would silently flatten the parameter's course over time.
     if (model.parameter_varies_with_time(name))
-        throw ModelError("parameter '" + name + "' varies with time (it uses cycle, time, age or "
-                         "state_time, directly or through other parameters), so the " + context +
+        throw ModelError("parameter '" + name +
+                         "' varies with time (it uses cycle, time, age or "
+                         "state_time, directly or through other parameters), so the " +
+                         context +
                          " cannot set it to one value. Vary the inputs it is computed from "
                          "instead");
     return static_cast<std::size_t>(it - names.begin());
@@ -142,7 +144,8 @@ Resolved resolve(const std::vector<std::string>& strategies, const DsaOutcome& w
         if (needs_comparator(what.measure))
             throw ModelError("the measure '" + to_string(what.measure) +
                              "' compares two strategies but no comparator was given. Name the "
-                             "comparator, one of " + join(strategies, ", "));
+                             "comparator, one of " +
+                             join(strategies, ", "));
         return r;
     }
     r.comparator = strategy_index(strategies, what.comparator, "comparator");
@@ -158,10 +161,10 @@ double nmb(const StrategyOutcomes& s, double wtp) { return wtp * s.qalys - s.tot
 
 double strategy_value(const StrategyOutcomes& s, DsaMeasure m, double wtp) {
     switch (m) {
-    case DsaMeasure::cost: return s.total_cost();
-    case DsaMeasure::qalys: return s.qalys;
-    case DsaMeasure::life_years: return s.life_years;
-    default: return nmb(s, wtp);  // both net-benefit measures
+        case DsaMeasure::cost: return s.total_cost();
+        case DsaMeasure::qalys: return s.qalys;
+        case DsaMeasure::life_years: return s.life_years;
+        default: return nmb(s, wtp);  // both net-benefit measures
     }
 }
 
@@ -264,8 +267,8 @@ double solve_root(const std::function<double(double)>& g, double lo, double hi, 
         return 0.5 * (r.first + r.second);
     } catch (const boost::math::evaluation_error& e) {
         // Only a NaN from the model can get here; say so in parity's terms.
-        throw ModelError(std::string("the threshold search failed between ") +
-                         format_double(lo) + " and " + format_double(hi) + ": " + e.what() +
+        throw ModelError(std::string("the threshold search failed between ") + format_double(lo) +
+                         " and " + format_double(hi) + ": " + e.what() +
                          ". Check that the model gives finite costs and QALYs over the range");
     }
 }
@@ -361,11 +364,11 @@ private:
                                 out.strategies[static_cast<std::size_t>(r_.comparator)].qalys;
         std::string icer;
         if (d_effect != 0)
-            icer = " (the ICER of " + s + " vs " + c + " equals " + amount(what_.wtp) +
-                   " per QALY)";
+            icer =
+                " (the ICER of " + s + " vs " + c + " equals " + amount(what_.wtp) + " per QALY)";
         t.description = "at " + parameter() + " = " + short_number(root) +
-                        " the incremental NMB of " + s + " vs " + c + " at " +
-                        amount(what_.wtp) + " per QALY is 0" + icer + ": below it " + t.below +
+                        " the incremental NMB of " + s + " vs " + c + " at " + amount(what_.wtp) +
+                        " per QALY is 0" + icer + ": below it " + t.below +
                         " is preferred, above it " + t.above;
         return t;
     }
@@ -376,8 +379,8 @@ private:
         t.value = root;
         t.below = names[static_cast<std::size_t>(a)];
         t.above = names[static_cast<std::size_t>(b)];
-        t.description = "at " + parameter() + " = " + short_number(root) + " " + t.below +
-                        " and " + t.above + " have the same NMB at " + amount(what_.wtp) +
+        t.description = "at " + parameter() + " = " + short_number(root) + " " + t.below + " and " +
+                        t.above + " have the same NMB at " + amount(what_.wtp) +
                         " per QALY: below it " + t.below + " has the highest NMB, above it " +
                         t.above;
         return t;
@@ -396,8 +399,8 @@ private:
 // ---- parameter ranges ------------------------------------------------------------------------
 
 /// The distribution range of one parameter, or nothing when it has no univariate distribution.
-bool distribution_range(const CompiledModel& model, const Parameter& p, double base,
-                        double lower, double upper, ParameterRange& range) {
+bool distribution_range(const CompiledModel& model, const Parameter& p, double base, double lower,
+                        double upper, ParameterRange& range) {
     if (trim(p.distribution).empty()) return false;
     const Distribution d =
         parse_distribution(p.distribution, p.distribution_parameters, base, p.name, p.where);
@@ -406,9 +409,9 @@ bool distribution_range(const CompiledModel& model, const Parameter& p, double b
         throw ModelError(format_error(
             p.where, "parameter '" + p.name + "' varies with time and has a distribution",
             "Give the distribution to the inputs it is computed from instead"));
-    range = {p.name, d.quantile(lower), d.quantile(upper),
-             percentile_name(lower) + "-" + percentile_name(upper) + " percentile of " +
-                 d.describe()};
+    range = {
+        p.name, d.quantile(lower), d.quantile(upper),
+        percentile_name(lower) + "-" + percentile_name(upper) + " percentile of " + d.describe()};
     return true;
 }
 
@@ -434,20 +437,24 @@ std::map<std::string, ParameterRange> given_ranges(const CompiledModel& model,
 
 std::string to_string(DsaMeasure measure) {
     switch (measure) {
-    case DsaMeasure::net_monetary_benefit: return "net_monetary_benefit";
-    case DsaMeasure::incremental_net_monetary_benefit: return "incremental_net_monetary_benefit";
-    case DsaMeasure::icer: return "icer";
-    case DsaMeasure::cost: return "cost";
-    case DsaMeasure::qalys: return "qalys";
-    case DsaMeasure::life_years: return "life_years";
+        case DsaMeasure::net_monetary_benefit: return "net_monetary_benefit";
+        case DsaMeasure::incremental_net_monetary_benefit:
+            return "incremental_net_monetary_benefit";
+        case DsaMeasure::icer: return "icer";
+        case DsaMeasure::cost: return "cost";
+        case DsaMeasure::qalys: return "qalys";
+        case DsaMeasure::life_years: return "life_years";
     }
     return "unknown";
 }
 
 DsaMeasure parse_dsa_measure(const std::string& name) {
-    const std::vector<DsaMeasure> all = {
-        DsaMeasure::net_monetary_benefit, DsaMeasure::incremental_net_monetary_benefit,
-        DsaMeasure::icer, DsaMeasure::cost, DsaMeasure::qalys, DsaMeasure::life_years};
+    const std::vector<DsaMeasure> all = {DsaMeasure::net_monetary_benefit,
+                                         DsaMeasure::incremental_net_monetary_benefit,
+                                         DsaMeasure::icer,
+                                         DsaMeasure::cost,
+                                         DsaMeasure::qalys,
+                                         DsaMeasure::life_years};
     std::vector<std::string> names;
     for (auto m : all) {
         if (to_string(m) == name) return m;
@@ -471,12 +478,12 @@ std::string describe(const DsaOutcome& what) {
     const std::string at = " at " + amount(what.wtp) + " per QALY";
     const std::string incremental = vs ? "incremental " : "";
     switch (what.measure) {
-    case DsaMeasure::net_monetary_benefit: return incremental + "NMB" + of + at;
-    case DsaMeasure::incremental_net_monetary_benefit: return "incremental NMB" + of + at;
-    case DsaMeasure::icer: return "ICER" + of;
-    case DsaMeasure::cost: return incremental + "cost" + of;
-    case DsaMeasure::qalys: return incremental + "QALYs" + of;
-    case DsaMeasure::life_years: return incremental + "life-years" + of;
+        case DsaMeasure::net_monetary_benefit: return incremental + "NMB" + of + at;
+        case DsaMeasure::incremental_net_monetary_benefit: return "incremental NMB" + of + at;
+        case DsaMeasure::icer: return "ICER" + of;
+        case DsaMeasure::cost: return incremental + "cost" + of;
+        case DsaMeasure::qalys: return incremental + "QALYs" + of;
+        case DsaMeasure::life_years: return incremental + "life-years" + of;
     }
     return to_string(what.measure);
 }
@@ -497,8 +504,8 @@ std::vector<ParameterRange> parameter_ranges(const CompiledModel& model, double 
         ParameterRange r;
         if (g != by_name.end())
             out.push_back(g->second);
-        else if (distribution_range(model, p, base.at(p.name), lower_percentile,
-                                    upper_percentile, r))
+        else if (distribution_range(model, p, base.at(p.name), lower_percentile, upper_percentile,
+                                    r))
             out.push_back(r);
     }
     return out;
@@ -507,9 +514,10 @@ std::vector<ParameterRange> parameter_ranges(const CompiledModel& model, double 
 std::vector<TornadoBar> tornado(const CompiledModel& model,
                                 const std::vector<ParameterRange>& ranges, const DsaOutcome& what) {
     if (ranges.empty())
-        throw ModelError("a tornado diagram needs at least one parameter range. Give ranges, or "
-                         "fill the distribution columns of parameters.csv and use "
-                         "parameter_ranges()");
+        throw ModelError(
+            "a tornado diagram needs at least one parameter range. Give ranges, or "
+            "fill the distribution columns of parameters.csv and use "
+            "parameter_ranges()");
     const Resolved r = resolve(model.strategy_names(), what);
     std::vector<std::size_t> index;
     std::set<std::string> seen;
@@ -630,8 +638,7 @@ std::vector<ScenarioResult> run_scenarios(const CompiledModel& model,
     std::vector<std::vector<double>> overrides;
     // Check every scenario before running any, so a typo in the last one costs nothing.
     for (const auto& s : scenarios) {
-        if (trim(s.name).empty())
-            throw ModelError("a scenario has no name. Name every scenario");
+        if (trim(s.name).empty()) throw ModelError("a scenario has no name. Name every scenario");
         if (s.name == kBaseCase)
             throw ModelError("a scenario is named '" + kBaseCase +
                              "', the name of the model's own values. Choose another name");

@@ -8,7 +8,8 @@ std::string Location::str() const {
         s += (s.empty() ? "line " : ":") + std::to_string(line);
         if (column > 0) s += ":" + std::to_string(column);
     }
-    if (!column_name.empty()) s += (s.empty() ? "column '" : " (column '") + column_name + (s.empty() ? "'" : "')");
+    if (!column_name.empty())
+        s += (s.empty() ? "column '" : " (column '") + column_name + (s.empty() ? "'" : "')");
     return s;
 }
 

@@ -18,7 +18,8 @@ namespace {
 
 double duration_arg(const double* args, int n, void* user, const char* fn) {
     if (n < 1 || n > 2)
-        throw ModelError(std::string(fn) + "() takes 1 or 2 arguments (value[, duration in years])");
+        throw ModelError(std::string(fn) +
+                         "() takes 1 or 2 arguments (value[, duration in years])");
     return n == 2 ? args[1] : *static_cast<const double*>(user);
 }
 
@@ -91,8 +92,7 @@ double fn_lookup(void* user, double key) {
     const auto& t = *tc.table;
     const auto& keys = t.keys;
     const auto& vals = t.values[tc.column];
-    if (std::isnan(key))
-        throw ModelError(tc.function_name + "() was called with NaN");
+    if (std::isnan(key)) throw ModelError(tc.function_name + "() was called with NaN");
     if (key < keys.front() || key > keys.back()) {
         if (t.out_of_range == OutOfRange::error)
             throw ModelError(tc.function_name + "(" + format_double(key) + ") is outside table '" +
@@ -166,19 +166,22 @@ const std::vector<std::pair<std::string, std::string>>& expression_function_help
     static const std::vector<std::pair<std::string, std::string>> help = {
         {"rate_to_prob(r[, t])", "1 - exp(-r t); t defaults to the cycle length in years"},
         {"prob_to_rate(p[, t])", "-ln(1 - p) / t; t defaults to the cycle length in years"},
-        {"rescale_prob(p, from[, to])", "1 - (1 - p)^(to / from): a probability over `from` "
-                                        "years rescaled to `to` years (default one cycle)"},
+        {"rescale_prob(p, from[, to])",
+         "1 - (1 - p)^(to / from): a probability over `from` "
+         "years rescaled to `to` years (default one cycle)"},
         {"prob_to_odds(p)", "p / (1 - p)"},
         {"odds_to_prob(o)", "o / (1 + o)"},
         {"apply_hr(p, hr)", "1 - (1 - p)^hr: a hazard ratio applied to a probability"},
         {"apply_rr(p, rr)", "p rr: a relative risk applied to a probability"},
         {"apply_or(p, or)", "or p / (1 - p + or p): an odds ratio applied to a probability"},
         {"discount_factor(r, t)", "(1 + r)^-t: the present value of 1 paid at year t"},
-        {"annuity(r, n)", "present value of 1 a year paid at the start of each of n years: "
-                          "sum_{k=0}^{ceil(n)-1} (1 + r)^-k, a part year weighted by its "
-                          "fraction; annuity(0, n) = n"},
-        {"annuity_from(r, start, n)", "discount_factor(r, start) * annuity(r, n): n years "
-                                      "starting at year start"},
+        {"annuity(r, n)",
+         "present value of 1 a year paid at the start of each of n years: "
+         "sum_{k=0}^{ceil(n)-1} (1 + r)^-k, a part year weighted by its "
+         "fraction; annuity(0, n) = n"},
+        {"annuity_from(r, start, n)",
+         "discount_factor(r, start) * annuity(r, n): n years "
+         "starting at year start"},
         {"<table>_<column>(key)", "a value from a lookup table (e.g. lifetable_Total(age))"},
     };
     return help;
@@ -291,14 +294,11 @@ int ExpressionSet::add(const std::string& raw, const std::string& context) {
 void ExpressionSet::eval_block(int id, const double* block_vars, std::size_t B, double* out) {
     auto& e = impl_->entries[static_cast<std::size_t>(id)];
     switch (e.kind) {
-        case Impl::Kind::constant:
-            std::fill(out, out + B, e.constant);
-            return;
+        case Impl::Kind::constant: std::fill(out, out + B, e.constant); return;
         case Impl::Kind::variable:
             std::copy(block_vars + e.variable * B, block_vars + (e.variable + 1) * B, out);
             return;
-        default:
-            break;
+        default: break;
     }
     try {
         e.block->eval(block_vars, B, out, values_.data());
@@ -322,12 +322,9 @@ bool ExpressionSet::vectorised(int id) const {
 double ExpressionSet::eval(int id) {
     auto& e = impl_->entries[static_cast<std::size_t>(id)];
     switch (e.kind) {
-        case Impl::Kind::constant:
-            return e.constant;
-        case Impl::Kind::variable:
-            return values_[e.variable];
-        default:
-            break;
+        case Impl::Kind::constant: return e.constant;
+        case Impl::Kind::variable: return values_[e.variable];
+        default: break;
     }
     try {
         return e.parser->Eval();

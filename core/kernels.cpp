@@ -17,19 +17,18 @@ PARITY_CLONES void set_product_wide(double* out, const double* a, const double* 
 }
 
 PARITY_CLONES void add_triple_product_wide(double* out, const double* a, const double* x,
-                                      const double* y, std::size_t n) {
+                                           const double* y, std::size_t n) {
     for (std::size_t b = 0; b < n; ++b) out[b] += a[b] * x[b] * y[b];
 }
 
 PARITY_CLONES void add_scaled_product_wide(double* out, double scale, const double* a,
-                                      const double* x, std::size_t n) {
+                                           const double* x, std::size_t n) {
     for (std::size_t b = 0; b < n; ++b) out[b] += scale * a[b] * x[b];
 }
 
 PARITY_CLONES void add_scaled_wide(double* out, double scale, const double* x, std::size_t n) {
     for (std::size_t b = 0; b < n; ++b) out[b] += scale * x[b];
 }
-
 
 namespace {
 

@@ -56,8 +56,9 @@ void check_response(const VectorXd& y, Index n, const std::string& who) {
                          " rows. Pass one response value per input row");
     }
     if (!y.allFinite()) {
-        throw ModelError(who + ": the response contains NaN or infinite values. Every response "
-                                "value must be a finite number");
+        throw ModelError(who +
+                         ": the response contains NaN or infinite values. Every response "
+                         "value must be a finite number");
     }
 }
 
@@ -451,8 +452,8 @@ VectorXd PenalisedSplineSmoother::choose_log_lambda(const VectorXd& z, double r0
     };
 
     constexpr double grid_step = 0.5;
-    const int n_grid = static_cast<int>(
-        std::ceil((log_lambda_high_ - log_lambda_low_) / grid_step)) + 1;
+    const int n_grid =
+        static_cast<int>(std::ceil((log_lambda_high_ - log_lambda_low_) / grid_step)) + 1;
     double best_rho = log_lambda_low_;
     double best_score = kInf;
     for (int g = 0; g < n_grid; ++g) {
@@ -667,8 +668,7 @@ struct GpFit {
 GpFit gp_fit(const GpData& data, const VectorXd& theta, bool penalised = false) {
     GpFit f;
     if (penalised) {
-        const double excess =
-            neighbour_sum(theta, nullptr) - max_neighbour_sum(data.x.rows());
+        const double excess = neighbour_sum(theta, nullptr) - max_neighbour_sum(data.x.rows());
         if (excess > 0.0) f.penalty = kPenaltyWeight * excess * excess;
     }
     f.theta = theta;
@@ -703,8 +703,9 @@ MatrixXd projection(const GpFit& f) {
 }
 
 // d deviance / d theta = tr(W dA/dtheta) with W = P - (m - q) alpha alpha' / y'Py. For
-// theta_j = log delta_j, dA_ik = A_ik 2 (x_ij - x_kj)^2 / delta_j^2, so with M = W o A (elementwise)
-// and r = M 1 the sum is 4 / delta_j^2 (sum_i x_ij^2 r_i - x_j' M x_j); for log nu, dA = nu I.
+// theta_j = log delta_j, dA_ik = A_ik 2 (x_ij - x_kj)^2 / delta_j^2, so with M = W o A
+// (elementwise) and r = M 1 the sum is 4 / delta_j^2 (sum_i x_ij^2 r_i - x_j' M x_j); for log nu,
+// dA = nu I.
 VectorXd deviance_gradient(const GpData& data, const GpFit& f, const MatrixXd& p) {
     const Index d = data.x.cols();
     const double residual_df = static_cast<double>(data.x.rows() - data.h.cols());
@@ -717,8 +718,7 @@ VectorXd deviance_gradient(const GpData& data, const GpFit& f, const MatrixXd& p
     const MatrixXd wx = w * data.x;
     for (Index j = 0; j < d; ++j) {
         const double il2 = f.hyper.inverse_length(j) * f.hyper.inverse_length(j);
-        gradient(j) = 4.0 * il2 *
-                      (data.x.col(j).cwiseAbs2().dot(r) - data.x.col(j).dot(wx.col(j)));
+        gradient(j) = 4.0 * il2 * (data.x.col(j).cwiseAbs2().dot(r) - data.x.col(j).dot(wx.col(j)));
     }
     if (f.penalty > 0.0) {
         VectorXd sum_gradient(d + 1);
@@ -795,8 +795,8 @@ GpOptimum minimise_deviance(const GpData& data, VectorXd theta, const VectorXd& 
                 scaled = true;
             }
             const MatrixXd v = identity - step * change.transpose() / curvature;
-            inverse_hessian = v * inverse_hessian * v.transpose() +
-                              step * step.transpose() / curvature;
+            inverse_hessian =
+                v * inverse_hessian * v.transpose() + step * step.transpose() / curvature;
         }
         const double decrease = best.fit.deviance - trial.deviance;
         best.theta = next;
@@ -857,8 +857,8 @@ GpOptimum profiled_start(const GpData& data, double length) {
 
 struct GpCandidate {
     VectorXd theta;
-    double edf;            // effective degrees of freedom on the search subset
-    VectorXd residuals;    // held-out (or leave-one-out) prediction errors
+    double edf;          // effective degrees of freedom on the search subset
+    VectorXd residuals;  // held-out (or leave-one-out) prediction errors
     double mean_square;
 };
 
@@ -903,11 +903,10 @@ std::size_t choose(const std::vector<GpCandidate>& candidates) {
     std::size_t chosen = best;
     const Eigen::ArrayXd best_squares = candidates[best].residuals.array().square();
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-        const Eigen::ArrayXd difference =
-            candidates[i].residuals.array().square() - best_squares;
+        const Eigen::ArrayXd difference = candidates[i].residuals.array().square() - best_squares;
         const double count = static_cast<double>(difference.size());
-        const double sd = std::sqrt((difference - difference.mean()).square().sum() /
-                                    std::max(count - 1.0, 1.0));
+        const double sd =
+            std::sqrt((difference - difference.mean()).square().sum() / std::max(count - 1.0, 1.0));
         const bool close = difference.mean() <= sd / std::sqrt(count);
         if (close && candidates[i].edf < candidates[chosen].edf) chosen = i;
     }
@@ -922,8 +921,9 @@ GaussianProcessSmoother::GaussianProcessSmoother(const MatrixXd& inputs, std::si
     const std::size_t d = static_cast<std::size_t>(inputs.cols());
     if (d < 1) throw ModelError(who + ": no inputs were given. Pass at least one input column");
     const std::size_t needed = d + 3;
-    const std::string why = " (the linear mean has one coefficient per input plus one, the "
-                            "variance needs two more)";
+    const std::string why =
+        " (the linear mean has one coefficient per input plus one, the "
+        "variance needs two more)";
     if (static_cast<std::size_t>(inputs.rows()) < needed) {
         throw ModelError(who + ": " + std::to_string(inputs.rows()) + " rows for " +
                          std::to_string(d) + " inputs. At least " + std::to_string(needed) +
@@ -995,16 +995,18 @@ MetamodelFit GaussianProcessSmoother::fit(const VectorXd& y) const {
     // response is exactly linear in the inputs (y'Py = 0, so no deviance is finite).
     consider({upper, gp_fit(search, upper), 1});
     if (candidates.empty()) {
-        throw ModelError("Gaussian-process regression: the covariance matrix of the search "
-                         "subsample is numerically singular. Check for duplicated PSA samples");
+        throw ModelError(
+            "Gaussian-process regression: the covariance matrix of the search "
+            "subsample is numerically singular. Check for duplicated PSA samples");
     }
     const GpCandidate& chosen = candidates[choose(candidates)];
 
     const GpData train = gp_data(inputs_, standard, training_);
     const GpFit s = gp_fit(train, chosen.theta);
     if (!s.factored) {
-        throw ModelError("Gaussian-process regression: the covariance matrix of the training "
-                         "subsample is numerically singular. Check for duplicated PSA samples");
+        throw ModelError(
+            "Gaussian-process regression: the covariance matrix of the training "
+            "subsample is numerically singular. Check for duplicated PSA samples");
     }
     // At the training rows the posterior mean is y - nu alpha (A alpha = y - H beta), so only the
     // other rows need the cross-correlations.
@@ -1033,7 +1035,8 @@ MetamodelFit GaussianProcessSmoother::fit(const VectorXd& y) const {
     const std::string searched = std::to_string(candidates.size()) + " candidates, " +
                                  std::to_string(evaluations) + " likelihood evaluations";
     if (chosen.theta == upper) {
-        result.summary = "linear mean only: no Gaussian process predicted better (" + searched + ")";
+        result.summary =
+            "linear mean only: no Gaussian process predicted better (" + searched + ")";
     } else {
         std::string lengths;
         for (Index j = 0; j < d; ++j) {
@@ -1049,14 +1052,18 @@ std::string GaussianProcessSmoother::description() const {
     const std::size_t m = training_.size();
     std::string chosen = held_out_.empty()
                              ? "leave-one-out error"
-                             : "prediction error on the other " +
-                                   std::to_string(held_out_.size()) + " training rows";
+                             : "prediction error on the other " + std::to_string(held_out_.size()) +
+                                   " training rows";
     return "Gaussian process regression (squared-exponential ARD covariance, nugget, linear "
-           "mean), trained on " + std::to_string(m) + " of " + std::to_string(inputs_.rows()) +
+           "mean), trained on " +
+           std::to_string(m) + " of " + std::to_string(inputs_.rows()) +
            " samples; hyperparameters by marginal likelihood (quasi-Newton from " +
            std::to_string(std::size(kStartLengths)) + " starts on " +
-           std::to_string(search_.size()) + " rows; among the optima, the starts and the linear "
-           "mean alone, the smoothest whose " + chosen + " is within one standard error of the "
+           std::to_string(search_.size()) +
+           " rows; among the optima, the starts and the linear "
+           "mean alone, the smoothest whose " +
+           chosen +
+           " is within one standard error of the "
            "best)";
 }
 

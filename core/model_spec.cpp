@@ -72,8 +72,8 @@ std::string join_numbers(const std::vector<double>& xs) {
 std::string schedule_to_string(const std::vector<RateStep>& steps) {
     std::string out;
     for (std::size_t i = 0; i < steps.size(); ++i)
-        out += (i ? ";" : "") + format_double(steps[i].from_year) + ":" +
-               format_double(steps[i].rate);
+        out +=
+            (i ? ";" : "") + format_double(steps[i].from_year) + ":" + format_double(steps[i].rate);
     return out;
 }
 
@@ -169,10 +169,14 @@ std::vector<std::string> parse_perspective(const std::string& value, const Locat
         } else {
             std::vector<std::string> names = {"nhs", "nhs_pss", "public_sector", "societal"};
             names.insert(names.end(), payers.begin(), payers.end());
-            throw InputError(where, "perspective '" + trim(item) + "' is neither a payer nor a named "
-                                    "perspective" + did_you_mean(name, names),
+            throw InputError(where,
+                             "perspective '" + trim(item) +
+                                 "' is neither a payer nor a named "
+                                 "perspective" +
+                                 did_you_mean(name, names),
                              "Use nhs, nhs_pss (NICE reference case), public_sector or societal, "
-                             "or payers separated by semicolons: " + join(payers, ", "));
+                             "or payers separated by semicolons: " +
+                                 join(payers, ", "));
         }
     }
     if (out.empty())
@@ -195,15 +199,15 @@ void apply_setting(Settings& s, const std::string& raw_key, const std::string& r
         if (key == "n_cycles") {
             const double n = parse_number(key, value, where);
             if (n < 1 || n != std::floor(n) || n > 1e6)
-                throw InputError(where, "setting 'n_cycles' must be a whole number >= 1, found '" +
-                                            value + "'",
-                                 "Give the number of cycles, e.g. 75");
+                throw InputError(
+                    where, "setting 'n_cycles' must be a whole number >= 1, found '" + value + "'",
+                    "Give the number of cycles, e.g. 75");
             s.n_cycles = static_cast<int>(n);
         } else if (key == "cycle_length") {
             const double x = parse_number(key, value, where);
             if (!(x > 0) || !std::isfinite(x))
-                throw InputError(where, "setting 'cycle_length' must be positive, found '" +
-                                            value + "'",
+                throw InputError(where,
+                                 "setting 'cycle_length' must be positive, found '" + value + "'",
                                  "Give the cycle length in years, e.g. 1 or 1/12");
             s.cycle_length = x;
         } else if (key == "start_age") {

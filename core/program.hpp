@@ -70,25 +70,25 @@ struct Program {
     /// A node of a strategy's decision tree.
     struct TreeNode {
         std::string name, label;
-        int parent = -1;           // index in the strategy's tree; -1 for the root
-        int probability = -1;      // expression of the branch probability; -1: root or complement
-        bool complement = false;   // the branch takes 1 - the other branches of its parent
-        int state = -1;            // state entered at cycle 0 (terminal nodes), or -1
+        int parent = -1;          // index in the strategy's tree; -1 for the root
+        int probability = -1;     // expression of the branch probability; -1: root or complement
+        bool complement = false;  // the branch takes 1 - the other branches of its parent
+        int state = -1;           // state entered at cycle 0 (terminal nodes), or -1
         std::vector<int> children;
-        std::string where;         // "tree.csv:4:3 (column 'probability'): " or ""
+        std::string where;  // "tree.csv:4:3 (column 'probability'): " or ""
         /// (outcome, expression): outcome c < categories.size() is a cost category, then
         /// tree_qaly(), tree_life_years().
         std::vector<std::pair<std::size_t, int>> payoffs;
     };
     struct StrategyProgram {
         std::string name;
-        std::vector<Row> rows;                      // per state
-        std::vector<std::vector<int>> state_reward; // [state][category incl. utility]: expr or -1
-        std::vector<int> reward_level;              // per state
+        std::vector<Row> rows;                       // per state
+        std::vector<std::vector<int>> state_reward;  // [state][category incl. utility]: expr or -1
+        std::vector<int> reward_level;               // per state
         std::vector<TransitionReward> transition_rewards;
-        std::vector<int> initial;                   // per state: expr or -1
-        std::string initial_where;                  // "states.csv:2: " or ""
-        std::vector<TreeNode> tree;                 // depth-first, root first; empty: no tree
+        std::vector<int> initial;    // per state: expr or -1
+        std::string initial_where;   // "states.csv:2: " or ""
+        std::vector<TreeNode> tree;  // depth-first, root first; empty: no tree
     };
     std::vector<std::string> strategy_names;
     std::vector<StrategyProgram> strategies;

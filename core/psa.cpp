@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -100,8 +100,8 @@ struct Run {
             while (!stop) {
                 const std::uint64_t start = next.fetch_add(chunk);
                 if (start >= options.n_samples) break;
-                const std::size_t count =
-                    static_cast<std::size_t>(std::min<std::uint64_t>(chunk, options.n_samples - start));
+                const std::size_t count = static_cast<std::size_t>(
+                    std::min<std::uint64_t>(chunk, options.n_samples - start));
                 const std::uint64_t first = options.first_sample + start;
                 sampler.sample(first, count, values.data());
                 for (std::size_t b = 0; b < count; b += block) {
@@ -152,9 +152,9 @@ PsaOutcomes run_psa(const CompiledModel& model, const PsaOptions& options) {
     const std::size_t block = Evaluator(model).preferred_block_size();
     Run run(model, *sampler, options, out, block, 4);
     unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-    threads = std::max(1u, std::min<unsigned>(
-                               threads, static_cast<unsigned>((options.n_samples + run.chunk - 1) /
-                                                              run.chunk)));
+    threads = std::max(
+        1u, std::min<unsigned>(
+                threads, static_cast<unsigned>((options.n_samples + run.chunk - 1) / run.chunk)));
     std::vector<std::thread> workers;
     run.running = threads;
     for (unsigned i = 0; i < threads; ++i) workers.emplace_back([&run] { run.work(); });

@@ -152,7 +152,7 @@ struct SamplingPlan {
     std::vector<Distribution> distributions;
     std::vector<std::size_t> sampled;
     std::vector<Unit> units;
-    std::vector<std::size_t> unit_of;       // parameter -> unit (npos when fixed)
+    std::vector<std::size_t> unit_of;        // parameter -> unit (npos when fixed)
     std::vector<std::size_t> place_in_unit;  // parameter -> position among the unit's members
     std::size_t widest_group = 0;
     std::uint64_t seed = 0;
@@ -193,21 +193,21 @@ void check_distribution(const std::string& name, const Distribution& d) {
     const auto& p = d.p;
     try {
         switch (d.type) {
-        case DistributionType::fixed: break;
-        case DistributionType::beta: beta_distribution(p[0], p[1]); break;
-        case DistributionType::gamma: gamma_distribution(p[0], p[1]); break;
-        case DistributionType::lognormal: lognormal_distribution(p[0], p[1]); break;
-        case DistributionType::normal: normal_distribution(p[0], p[1]); break;
-        case DistributionType::truncated_normal:
-            truncated_normal_distribution(p[0], p[1], p[2], p[3]);
-            break;
-        case DistributionType::uniform: uniform_distribution(p[0], p[1]); break;
-        case DistributionType::triangular: triangular_distribution(p[0], p[1], p[2]); break;
-        case DistributionType::pert: pert_distribution(p[0], p[1], p[2], p[3]); break;
-        case DistributionType::dirichlet: dirichlet_member(d.group, p[0]); break;
-        case DistributionType::multivariate_normal:
-            multivariate_normal_member(d.group, p[0]);
-            break;
+            case DistributionType::fixed: break;
+            case DistributionType::beta: beta_distribution(p[0], p[1]); break;
+            case DistributionType::gamma: gamma_distribution(p[0], p[1]); break;
+            case DistributionType::lognormal: lognormal_distribution(p[0], p[1]); break;
+            case DistributionType::normal: normal_distribution(p[0], p[1]); break;
+            case DistributionType::truncated_normal:
+                truncated_normal_distribution(p[0], p[1], p[2], p[3]);
+                break;
+            case DistributionType::uniform: uniform_distribution(p[0], p[1]); break;
+            case DistributionType::triangular: triangular_distribution(p[0], p[1], p[2]); break;
+            case DistributionType::pert: pert_distribution(p[0], p[1], p[2], p[3]); break;
+            case DistributionType::dirichlet: dirichlet_member(d.group, p[0]); break;
+            case DistributionType::multivariate_normal:
+                multivariate_normal_member(d.group, p[0]);
+                break;
         }
     } catch (const ModelError& e) {
         throw ModelError("parameter '" + name + "': " + e.what());
@@ -221,9 +221,8 @@ std::vector<Unit> group_units(const SamplingPlan& plan) {
     for (std::size_t i = 0; i < plan.names.size(); ++i) {
         const Distribution& d = plan.distributions[i];
         if (!d.grouped()) continue;
-        const UnitKind kind = d.type == DistributionType::dirichlet
-                                  ? UnitKind::dirichlet
-                                  : UnitKind::multivariate_normal;
+        const UnitKind kind = d.type == DistributionType::dirichlet ? UnitKind::dirichlet
+                                                                    : UnitKind::multivariate_normal;
         const auto [at, fresh] = position.emplace(d.group, groups.size());
         if (fresh) {
             Unit u;
@@ -292,8 +291,8 @@ public:
         for (std::size_t g = 0; g < groups.size(); ++g) {
             if (groups[g].kind != UnitKind::multivariate_normal) continue;
             const std::size_t k = groups[g].members.size();
-            matrices_[g] = CovarianceMatrix{k, std::vector<double>(k * k, 0.0),
-                                            std::vector<char>(k * k, 0)};
+            matrices_[g] =
+                CovarianceMatrix{k, std::vector<double>(k * k, 0.0), std::vector<char>(k * k, 0)};
         }
     }
 
@@ -345,8 +344,9 @@ private:
         if (d.type != DistributionType::multivariate_normal)
             fail("covariance entry names '" + name + "', whose distribution is " +
                      distribution_type_name(d.type) + ", not multivariate_normal",
-                 "Give '" + name + "' distribution multivariate_normal with group=<name>, or "
-                 "remove its covariance rows");
+                 "Give '" + name +
+                     "' distribution multivariate_normal with group=<name>, or "
+                     "remove its covariance rows");
         for (std::size_t g = 0; g < groups_.size(); ++g) {
             const auto& m = groups_[g].members;
             const auto pos = std::find(m.begin(), m.end(), it->second);
@@ -361,8 +361,10 @@ private:
         CovarianceMatrix& m = matrices_[g];
         const std::size_t at = i * m.k + j;
         if (m.given[at] && m.value[at] != value)
-            fail("covariance of '" + a + "' and '" + b + "' is given twice with different "
-                 "values (" + format_double(m.value[at]) + " and " + format_double(value) + ")",
+            fail("covariance of '" + a + "' and '" + b +
+                     "' is given twice with different "
+                     "values (" +
+                     format_double(m.value[at]) + " and " + format_double(value) + ")",
                  "Give each pair once (either order)");
         m.value[at] = value;
         m.given[at] = 1;
@@ -460,23 +462,23 @@ double draw_beta(const GammaDraw& a, const GammaDraw& b, RandomStream& rs) {
 double draw_univariate(const Unit& u, RandomStream& rs) {
     const auto& p = u.dist.p;
     switch (u.dist.type) {
-    case DistributionType::beta: return draw_beta(u.gammas[0], u.gammas[1], rs);
-    case DistributionType::gamma: return p[1] * u.gammas[0].draw(rs);
-    case DistributionType::lognormal: return std::exp(p[0] + p[1] * rs.normal());
-    case DistributionType::normal: return p[0] + p[1] * rs.normal();
-    case DistributionType::truncated_normal:
-        return u.truncated->from_standard(u.truncated->standard_quantile(rs.uniform()));
-    case DistributionType::uniform: return p[0] + (p[1] - p[0]) * rs.uniform();
-    case DistributionType::triangular: {
-        // Inverse CDF in closed form: cheaper than any rejection scheme.
-        const double v = rs.uniform(), width = p[2] - p[0];
-        const double left = p[1] - p[0];
-        if (v * width < left) return p[0] + std::sqrt(v * width * left);
-        return p[2] - std::sqrt((1.0 - v) * width * (p[2] - p[1]));
-    }
-    case DistributionType::pert:
-        return p[0] + (p[2] - p[0]) * draw_beta(u.gammas[0], u.gammas[1], rs);
-    default: return p[0];  // fixed and group types never reach here
+        case DistributionType::beta: return draw_beta(u.gammas[0], u.gammas[1], rs);
+        case DistributionType::gamma: return p[1] * u.gammas[0].draw(rs);
+        case DistributionType::lognormal: return std::exp(p[0] + p[1] * rs.normal());
+        case DistributionType::normal: return p[0] + p[1] * rs.normal();
+        case DistributionType::truncated_normal:
+            return u.truncated->from_standard(u.truncated->standard_quantile(rs.uniform()));
+        case DistributionType::uniform: return p[0] + (p[1] - p[0]) * rs.uniform();
+        case DistributionType::triangular: {
+            // Inverse CDF in closed form: cheaper than any rejection scheme.
+            const double v = rs.uniform(), width = p[2] - p[0];
+            const double left = p[1] - p[0];
+            if (v * width < left) return p[0] + std::sqrt(v * width * left);
+            return p[2] - std::sqrt((1.0 - v) * width * (p[2] - p[1]));
+        }
+        case DistributionType::pert:
+            return p[0] + (p[2] - p[0]) * draw_beta(u.gammas[0], u.gammas[1], rs);
+        default: return p[0];  // fixed and group types never reach here
     }
 }
 

@@ -44,12 +44,14 @@ NmbView checked_nmb(const std::string& caller, const double* nmb, std::size_t n_
                          "analysis with more samples");
     }
     if (n_strategies < 1) {
-        throw ModelError(caller + ": got 0 strategies. Pass the net benefit of at least one "
-                                  "strategy");
+        throw ModelError(caller +
+                         ": got 0 strategies. Pass the net benefit of at least one "
+                         "strategy");
     }
     if (nmb == nullptr) {
-        throw ModelError(caller + ": the net-benefit array is null. Pass n_samples x "
-                                  "n_strategies values");
+        throw ModelError(caller +
+                         ": the net-benefit array is null. Pass n_samples x "
+                         "n_strategies values");
     }
     for (std::size_t s = 0; s < n_samples; ++s) {
         for (std::size_t k = 0; k < n_strategies; ++k) {
@@ -89,8 +91,9 @@ struct ParameterGroup {
 
 void check_columns(const std::vector<std::size_t>& columns, std::size_t n_params) {
     if (columns.empty()) {
-        throw ModelError("evppi: no parameter columns were chosen. Pass the 0-based indices of "
-                         "the parameters whose EVPPI you want");
+        throw ModelError(
+            "evppi: no parameter columns were chosen. Pass the 0-based indices of "
+            "the parameters whose EVPPI you want");
     }
     std::set<std::size_t> seen;
     for (std::size_t c : columns) {
@@ -107,16 +110,15 @@ void check_columns(const std::vector<std::size_t>& columns, std::size_t n_params
     }
 }
 
-Eigen::MatrixXd chosen_inputs(const double* parameters, std::size_t n_samples,
-                              std::size_t n_params, const std::vector<std::size_t>& columns) {
+Eigen::MatrixXd chosen_inputs(const double* parameters, std::size_t n_samples, std::size_t n_params,
+                              const std::vector<std::size_t>& columns) {
     Eigen::MatrixXd inputs(n_samples, columns.size());
     for (std::size_t j = 0; j < columns.size(); ++j) {
         for (std::size_t s = 0; s < n_samples; ++s) {
             const double value = parameters[s * n_params + columns[j]];
             if (!std::isfinite(value)) {
                 throw ModelError("evppi: the parameter value at " +
-                                 position(s, "column", columns[j]) + " is " +
-                                 format_double(value) +
+                                 position(s, "column", columns[j]) + " is " + format_double(value) +
                                  ". Parameter samples must be finite");
             }
             inputs(s, j) = value;
@@ -152,12 +154,12 @@ EvppiMethod resolved_method(EvppiMethod requested, std::size_t n_inputs) {
     return requested;
 }
 
-ParameterGroup checked_group(const double* parameters, std::size_t n_samples,
-                             std::size_t n_params, const std::vector<std::size_t>& columns,
-                             const EvppiOptions& options) {
+ParameterGroup checked_group(const double* parameters, std::size_t n_samples, std::size_t n_params,
+                             const std::vector<std::size_t>& columns, const EvppiOptions& options) {
     if (parameters == nullptr || n_params == 0) {
-        throw ModelError("evppi: no parameter samples were given. Pass the n_samples x n_params "
-                         "parameter array of the PSA");
+        throw ModelError(
+            "evppi: no parameter samples were given. Pass the n_samples x n_params "
+            "parameter array of the PSA");
     }
     check_columns(columns, n_params);
     const EvppiMethod method = resolved_method(options.method, columns.size());
@@ -245,8 +247,7 @@ IncrementalFits fit_with_splines(const ParameterGroup& group, const RowMajor& in
     const PenalisedSplineSmoother smoother(group.inputs);
     IncrementalFits result{{}, smoother.description(), kNaN};
     for (Eigen::Index k = 1; k < increments.cols(); ++k) {
-        result.fits.push_back(
-            smoother.fit(increments.col(k), kStandardErrorDraws, kDrawSeed + k));
+        result.fits.push_back(smoother.fit(increments.col(k), kStandardErrorDraws, kDrawSeed + k));
     }
     result.standard_error = spline_standard_error(smoother, result.fits);
     return result;

@@ -14,7 +14,7 @@
 
 namespace parity {
 
-struct Program;        // the compiled form; see core/program.hpp
+struct Program;       // the compiled form; see core/program.hpp
 class EvaluatorPool;  // evaluators kept for reuse; see core/cohort.cpp
 
 struct EvaluateOptions {

@@ -70,12 +70,12 @@ private:
 
     std::size_t n_inputs_;
     std::vector<std::size_t> margin_sizes_;
-    Eigen::MatrixXd basis_;                        // n x p
-    Eigen::MatrixXd gram_factor_;                  // L with B'B (+ tiny ridge) = L L'
-    std::vector<Eigen::MatrixXd> penalties_;       // L^-1 S_j L^-T, one per margin
-    Eigen::MatrixXd total_eigenvectors_;           // of the sum of the penalties above
+    Eigen::MatrixXd basis_;                   // n x p
+    Eigen::MatrixXd gram_factor_;             // L with B'B (+ tiny ridge) = L L'
+    std::vector<Eigen::MatrixXd> penalties_;  // L^-1 S_j L^-T, one per margin
+    Eigen::MatrixXd total_eigenvectors_;      // of the sum of the penalties above
     Eigen::VectorXd total_eigenvalues_;
-    double log_lambda_low_;                        // search range for log smoothing parameters
+    double log_lambda_low_;  // search range for log smoothing parameters
     double log_lambda_high_;
 };
 
@@ -103,10 +103,10 @@ public:
     std::string description() const;
 
 private:
-    Eigen::MatrixXd inputs_;                // n x d, standardised
-    std::vector<std::size_t> training_;     // rows of the training subsample
-    std::vector<std::size_t> search_;       // training rows of the hyperparameter search
-    std::vector<std::size_t> held_out_;     // the other training rows, to judge the candidates
+    Eigen::MatrixXd inputs_;             // n x d, standardised
+    std::vector<std::size_t> training_;  // rows of the training subsample
+    std::vector<std::size_t> search_;    // training rows of the hyperparameter search
+    std::vector<std::size_t> held_out_;  // the other training rows, to judge the candidates
 };
 
 }  // namespace parity

@@ -18,9 +18,8 @@ inline ModelSpec two_state_model(double q, int n_cycles, const std::string& corr
     m.parameters = {{"q", format_double(q)}, {"c_alive", "1"}};
     m.states = {{"Alive", "", true}, {"Dead", "", false}};
     m.strategies = {{"Only"}};
-    m.transitions = {{"*", "Alive", "Dead", "q"},
-                     {"*", "Alive", "Alive", "C"},
-                     {"*", "Dead", "Dead", "1"}};
+    m.transitions = {
+        {"*", "Alive", "Dead", "q"}, {"*", "Alive", "Alive", "C"}, {"*", "Dead", "Dead", "1"}};
     m.state_rewards = {{"*", "Alive", "cost", "c_alive"}, {"*", "Alive", "utility", "1"}};
     m.initial = {{"*", "Alive", "1"}};
     return m;
@@ -40,8 +39,10 @@ inline ModelSpec service_model(int n_cycles) {
     m.parameters = {{"c_sick", "1000"}, {"c_service", "600 - 200 * cycle"}};
     m.states = {{"Sick", "", true}, {"Well", "", true}};
     m.strategies = {{"usual"}, {"service"}};
-    m.transitions = {{"usual", "Sick", "Sick", "1"},     {"usual", "Sick", "Well", "0"},
-                     {"service", "Sick", "Well", "0.5"}, {"service", "Sick", "Sick", "C"},
+    m.transitions = {{"usual", "Sick", "Sick", "1"},
+                     {"usual", "Sick", "Well", "0"},
+                     {"service", "Sick", "Well", "0.5"},
+                     {"service", "Sick", "Sick", "C"},
                      {"*", "Well", "Well", "1"}};
     m.state_rewards = {{"*", "Sick", "acute", "c_sick"},
                        {"service", "Sick", "mh_service", "c_service"}};

@@ -57,15 +57,19 @@ std::string folder(const std::string& name) {
 }  // namespace
 
 TEST_CASE("a block of samples equals the samples run one by one", "[cohort][block]") {
-    SECTION("Sick-Sicker") { check_block_equals_single(read_model_folder(folder("sick_sicker")), 37); }
+    SECTION("Sick-Sicker") {
+        check_block_equals_single(read_model_folder(folder("sick_sicker")), 37);
+    }
     SECTION("Sick-Sicker with age-dependent mortality and transition rewards") {
         check_block_equals_single(read_model_folder(folder("sick_sicker_age")), 9);
     }
     SECTION("a tunnel state whose risks depend on state_time") {
         ModelSpec spec = testing::two_state_model(0.0, 20, "simpson", 0.035);
         spec.states = {{"Well", "", true}, {"Sick", "", true, 3}, {"Dead", "", false}};
-        spec.parameters = {{"p_sick", "0.3"}, {"p_die", "0.1 + 0.05 * state_time"},
-                           {"c_sick", "100 + 10 * state_time"}, {"p_rec", "0.2"}};
+        spec.parameters = {{"p_sick", "0.3"},
+                           {"p_die", "0.1 + 0.05 * state_time"},
+                           {"c_sick", "100 + 10 * state_time"},
+                           {"p_rec", "0.2"}};
         spec.transitions = {{"*", "Well", "Sick", "p_sick"}, {"*", "Well", "Well", "C"},
                             {"*", "Sick", "Dead", "p_die"},  {"*", "Sick", "Well", "p_rec"},
                             {"*", "Sick", "Sick", "C"},      {"*", "Dead", "Dead", "1"}};

@@ -40,16 +40,14 @@ void agree(ExpressionSet& set, int id, const std::vector<double>& block_vars, st
 
 std::string random_expression(std::mt19937_64& rng, int depth) {
     static const char* vars[] = {"a", "b", "c", "age"};
-    static const char* binops[] = {"+", "-", "*", "/", "^", "<", ">", "<=", ">=", "==", "!=",
-                                   "&&", "||"};
-    static const char* funs1[] = {"exp", "ln", "sqrt", "abs", "sin", "rate_to_prob",
-                                  "prob_to_odds", "odds_to_prob", "lt_Total", "-"};
+    static const char* binops[] = {"+",  "-",  "*",  "/",  "^",  "<", ">",
+                                   "<=", ">=", "==", "!=", "&&", "||"};
+    static const char* funs1[] = {"exp",          "ln",           "sqrt",         "abs",      "sin",
+                                  "rate_to_prob", "prob_to_odds", "odds_to_prob", "lt_Total", "-"};
     std::uniform_int_distribution<int> pick(0, depth <= 0 ? 1 : 7);
     switch (pick(rng)) {
-        case 0:
-            return vars[rng() % 4];
-        case 1:
-            return std::to_string(static_cast<double>(rng() % 1000) / 100.0);
+        case 0: return vars[rng() % 4];
+        case 1: return std::to_string(static_cast<double>(rng() % 1000) / 100.0);
         case 2:
         case 3:
             return "(" + random_expression(rng, depth - 1) + " " + binops[rng() % 13] + " " +
@@ -89,15 +87,31 @@ TEST_CASE("block evaluation agrees with muParser", "[expression][block]") {
     for (std::size_t b = 0; b < B; ++b) block_vars[3 * B + b] = 5.0 * b;  // age 0..180
 
     SECTION("hand-picked expressions, one per kind of bytecode") {
-        const char* exprs[] = {"a + b * c",       "a - b / c",         "a ^ 2",
-                               "a ^ 3 + b ^ 4",   "2 * a + 1",         "-a",
-                               "(a < b) + (a >= c)", "a && b || c",    "exp(a) * ln(abs(b) + 1)",
-                               "min(a, b, c)",    "max(a, 1, b, c)",   "sum(a, b, c, 1)",
-                               "rate_to_prob(abs(a))", "rate_to_prob(abs(a), 2)",
-                               "rescale_prob(0.3, 1)", "apply_hr(0.2, abs(b))",
-                               "apply_or(0.2, abs(c) + 0.1)", "lt_Total(age)", "lt(age) * a",
-                               "a > 0 ? b : c",  "_pi * a",            "3",
-                               "a",              "(1 - a) * (1 - (b + c))", "a * 0.5 + b * 0.25"};
+        const char* exprs[] = {"a + b * c",
+                               "a - b / c",
+                               "a ^ 2",
+                               "a ^ 3 + b ^ 4",
+                               "2 * a + 1",
+                               "-a",
+                               "(a < b) + (a >= c)",
+                               "a && b || c",
+                               "exp(a) * ln(abs(b) + 1)",
+                               "min(a, b, c)",
+                               "max(a, 1, b, c)",
+                               "sum(a, b, c, 1)",
+                               "rate_to_prob(abs(a))",
+                               "rate_to_prob(abs(a), 2)",
+                               "rescale_prob(0.3, 1)",
+                               "apply_hr(0.2, abs(b))",
+                               "apply_or(0.2, abs(c) + 0.1)",
+                               "lt_Total(age)",
+                               "lt(age) * a",
+                               "a > 0 ? b : c",
+                               "_pi * a",
+                               "3",
+                               "a",
+                               "(1 - a) * (1 - (b + c))",
+                               "a * 0.5 + b * 0.25"};
         for (const char* e : exprs) {
             const int id = set.add(e, e);
             agree(set, id, block_vars, names.size(), e);

@@ -57,9 +57,9 @@ TEST_CASE("per-cycle cost profile follows the within-cycle correction", "[budget
         REQUIRE(p.sum() == 0.5 * 2 + 4 + 0.5 * 8);
     }
     SECTION("Simpson weights cannot be split by cycle") {
-        REQUIRE_THROWS_WITH(cycle_cost_profile(v, {1.0 / 3, 4.0 / 3, 1.0 / 3},
-                                               CorrectionMethod::simpson),
-                            Contains("simpson") && Contains("start, end, half_cycle"));
+        REQUIRE_THROWS_WITH(
+            cycle_cost_profile(v, {1.0 / 3, 4.0 / 3, 1.0 / 3}, CorrectionMethod::simpson),
+            Contains("simpson") && Contains("start, end, half_cycle"));
     }
 }
 
@@ -164,7 +164,8 @@ TEST_CASE("who pays and who saves", "[budget_impact]") {
     REQUIRE(s.investment_categories == std::vector<std::string>{"staff", "la_support"});
     REQUIRE(s.investing_payers ==
             std::vector<std::string>{"nhs_mental_health", "local_authority_social_care"});
-    REQUIRE(s.saving_payers == std::vector<std::string>{"nhs_acute", "local_authority_social_care"});
+    REQUIRE(s.saving_payers ==
+            std::vector<std::string>{"nhs_acute", "local_authority_social_care"});
     REQUIRE(s.payer_investment == std::vector<double>{150, 50});
     REQUIRE(s.payer_savings == std::vector<double>{300, 50});
     REQUIRE(s.who_pays_who_saves(0, 0) == Approx(0.75 * 300));

@@ -66,9 +66,9 @@ void require_exact_step(const IcerRow& row, const std::string& comparator, doubl
 
 TEST_CASE("DARTH Sick-Sicker: A is strongly dominated by B; SoC, B, AB form the frontier",
           "[cea]") {
-    const auto rows = incremental_analysis({"SoC", "A", "B", "AB"},
-                                           {151580, 284805, 259100, 378875},
-                                           {20.711, 21.499, 22.184, 23.137});
+    const auto rows =
+        incremental_analysis({"SoC", "A", "B", "AB"}, {151580, 284805, 259100, 378875},
+                             {20.711, 21.499, 22.184, 23.137});
     // Cost order: SoC 151,580 < B 259,100 < A 284,805 < AB 378,875.
     REQUIRE(names_of(rows) == std::vector<std::string>{"SoC", "B", "A", "AB"});
 
@@ -107,8 +107,8 @@ TEST_CASE("extended dominance is iterated until the frontier's ICERs stop fallin
     //         P: 10,000 > 20,000 is false, so P survives this pass.
     // Pass 2: O, P, R: P vs O = 10,000; R vs P = 26,000 / 3 = 8,666.67 < 10,000 -> P out too.
     // Pass 3: O, R: R vs O = 36,000 / 4 = 9,000. Done.
-    const auto rows = incremental_analysis({"O", "P", "Q", "R"}, {1000, 11000, 31000, 37000},
-                                           {5, 6, 7, 9});
+    const auto rows =
+        incremental_analysis({"O", "P", "Q", "R"}, {1000, 11000, 31000, 37000}, {5, 6, 7, 9});
     REQUIRE(names_of(rows) == std::vector<std::string>{"O", "P", "Q", "R"});
     require_first_on_frontier(rows[0]);
     require_off_frontier(rows[1], DominanceStatus::extendedly_dominated,
@@ -177,8 +177,7 @@ TEST_CASE("equal consecutive ICERs keep both strategies on the frontier", "[cea]
     SECTION("exactly collinear") {
         // A (0, 0), B (10, 1), C (20, 2), D (40, 3): ICERs 10, 10, 20.
         // B: 10 > 10 is false; C: 10 > 20 is false. All four stay.
-        const auto rows =
-            incremental_analysis({"A", "B", "C", "D"}, {0, 10, 20, 40}, {0, 1, 2, 3});
+        const auto rows = incremental_analysis({"A", "B", "C", "D"}, {0, 10, 20, 40}, {0, 1, 2, 3});
         require_first_on_frontier(rows[0]);
         require_exact_step(rows[1], "A", 10, 1, 10);
         require_exact_step(rows[2], "B", 10, 1, 10);
@@ -186,8 +185,7 @@ TEST_CASE("equal consecutive ICERs keep both strategies on the frontier", "[cea]
     }
     SECTION("one unit dearer is enough to leave") {
         // B at 11: ICERs B 11, C 9 -> B out. Then C vs A = 20 / 2 = 10, D vs C = 20.
-        const auto rows =
-            incremental_analysis({"A", "B", "C", "D"}, {0, 11, 20, 40}, {0, 1, 2, 3});
+        const auto rows = incremental_analysis({"A", "B", "C", "D"}, {0, 11, 20, 40}, {0, 1, 2, 3});
         require_first_on_frontier(rows[0]);
         require_off_frontier(rows[1], DominanceStatus::extendedly_dominated,
                              "extendedly dominated by A and C");
@@ -294,11 +292,10 @@ TEST_CASE("net_benefit_table on Sick-Sicker agrees with the frontier's ICERs", "
     //   wtp 150,000: 3,106,650 - 151,580 = 2,955,070; 3,224,850 - 284,805 = 2,940,045;
     //                3,327,600 - 259,100 = 3,068,500; 3,470,550 - 378,875 = 3,091,675 -> AB
     // Consistent with the ICERs: B pays off above 72,994 and AB above 125,682.
-    const std::vector<std::vector<double>> nmb{
-        {-151580, -284805, -259100, -378875},
-        {883970, 790145, 850100, 777975},
-        {1919520, 1865095, 1959300, 1934825},
-        {2955070, 2940045, 3068500, 3091675}};
+    const std::vector<std::vector<double>> nmb{{-151580, -284805, -259100, -378875},
+                                               {883970, 790145, 850100, 777975},
+                                               {1919520, 1865095, 1959300, 1934825},
+                                               {2955070, 2940045, 3068500, 3091675}};
     const std::vector<std::size_t> optimal{0, 0, 2, 3};
     for (std::size_t w = 0; w < wtps.size(); ++w) {
         for (std::size_t i = 0; i < names.size(); ++i) {

@@ -48,10 +48,11 @@ TEST_CASE("two-state model: life expectancy is a geometric sum", "[cohort][close
 TEST_CASE("mass is conserved in every cycle", "[cohort]") {
     auto spec = two_state_model(0.2, 30, "half_cycle");
     spec.states.insert(spec.states.begin() + 1, State{"Sick", "", true, 3});
-    spec.transitions = {{"*", "Alive", "Sick", "0.3"},      {"*", "Alive", "Dead", "0.05"},
-                        {"*", "Alive", "Alive", "C"},       {"*", "Sick", "Dead", "0.1 + 0.05 * state_time"},
-                        {"*", "Sick", "Alive", "0.2"},      {"*", "Sick", "Sick", "C"},
-                        {"*", "Dead", "Dead", "1"}};
+    spec.transitions = {
+        {"*", "Alive", "Sick", "0.3"}, {"*", "Alive", "Dead", "0.05"},
+        {"*", "Alive", "Alive", "C"},  {"*", "Sick", "Dead", "0.1 + 0.05 * state_time"},
+        {"*", "Sick", "Alive", "0.2"}, {"*", "Sick", "Sick", "C"},
+        {"*", "Dead", "Dead", "1"}};
     const auto out = CompiledModel(spec).evaluate();
     const auto& trace = out.strategies[0].trace;
     for (Eigen::Index t = 0; t < trace.rows(); ++t)
@@ -63,19 +64,23 @@ TEST_CASE("tunnel states equal the same model with the tunnel written out", "[co
     ModelSpec tunnel = two_state_model(0.0, 25, "trapezoid", 0.035);
     tunnel.states = {{"Well", "", true}, {"Sick", "", true, 3}, {"Dead", "", false}};
     tunnel.parameters = {{"p_die", "0.1 + 0.05 * state_time"}, {"c_sick", "100 + 10 * state_time"}};
-    tunnel.transitions = {{"*", "Well", "Sick", "0.3"}, {"*", "Well", "Well", "C"},
+    tunnel.transitions = {{"*", "Well", "Sick", "0.3"},   {"*", "Well", "Well", "C"},
                           {"*", "Sick", "Dead", "p_die"}, {"*", "Sick", "Well", "0.2"},
-                          {"*", "Sick", "Sick", "C"},    {"*", "Dead", "Dead", "1"}};
-    tunnel.state_rewards = {{"*", "Sick", "cost", "c_sick"}, {"*", "Well", "utility", "1"},
+                          {"*", "Sick", "Sick", "C"},     {"*", "Dead", "Dead", "1"}};
+    tunnel.state_rewards = {{"*", "Sick", "cost", "c_sick"},
+                            {"*", "Well", "utility", "1"},
                             {"*", "Sick", "utility", "0.6"}};
     tunnel.initial = {{"*", "Well", "1"}};
 
     ModelSpec flat = tunnel;
     flat.parameters = {};
-    flat.states = {{"Well", "", true}, {"S0", "", true}, {"S1", "", true}, {"S2", "", true},
+    flat.states = {{"Well", "", true},
+                   {"S0", "", true},
+                   {"S1", "", true},
+                   {"S2", "", true},
                    {"Dead", "", false}};
-    flat.transitions = {{"*", "Well", "S0", "0.3"}, {"*", "Well", "Well", "C"},
-                        {"*", "Dead", "Dead", "1"}};
+    flat.transitions = {
+        {"*", "Well", "S0", "0.3"}, {"*", "Well", "Well", "C"}, {"*", "Dead", "Dead", "1"}};
     const char* next[] = {"S1", "S2", "S2"};
     const char* names[] = {"S0", "S1", "S2"};
     flat.state_rewards = {{"*", "Well", "utility", "1"}};
@@ -140,17 +145,16 @@ TEST_CASE("bad models get errors that say where and how to fix", "[cohort][error
         auto spec = two_state_model(0.1, 5);
         spec.transitions[0].expression = "qq * 2";
         spec.transitions[0].where = {"transitions.csv", 2, 4, "probability"};
-        REQUIRE_THROWS_WITH(CompiledModel(spec),
-                            Catch::Contains("transitions.csv:2:4") &&
-                                Catch::Contains("unknown name 'qq'") &&
-                                Catch::Contains("did you mean 'q'"));
+        REQUIRE_THROWS_WITH(CompiledModel(spec), Catch::Contains("transitions.csv:2:4") &&
+                                                     Catch::Contains("unknown name 'qq'") &&
+                                                     Catch::Contains("did you mean 'q'"));
     }
     SECTION("circular parameters") {
         auto spec = two_state_model(0.1, 5);
-        spec.parameters = {{"a", "b + 1"}, {"b", "c * 2"}, {"c", "a"}, {"q", "0.1"},
-                           {"c_alive", "1"}};
-        REQUIRE_THROWS_WITH(CompiledModel(spec), Catch::Contains("circular") &&
-                                                     Catch::Contains("a -> b -> c -> a"));
+        spec.parameters = {
+            {"a", "b + 1"}, {"b", "c * 2"}, {"c", "a"}, {"q", "0.1"}, {"c_alive", "1"}};
+        REQUIRE_THROWS_WITH(CompiledModel(spec),
+                            Catch::Contains("circular") && Catch::Contains("a -> b -> c -> a"));
     }
     SECTION("probability above 1") {
         auto spec = two_state_model(1.5, 5);
@@ -206,8 +210,8 @@ TEST_CASE("bad models get errors that say where and how to fix", "[cohort][error
     SECTION("NaN value") {
         auto spec = two_state_model(0.1, 5);
         spec.parameters[1].expression = "sqrt(-1)";
-        REQUIRE_THROWS_WITH(CompiledModel(spec).evaluate(), Catch::Contains("c_alive") &&
-                                                                Catch::Contains("nan"));
+        REQUIRE_THROWS_WITH(CompiledModel(spec).evaluate(),
+                            Catch::Contains("c_alive") && Catch::Contains("nan"));
     }
     SECTION("reserved parameter name") {
         auto spec = two_state_model(0.1, 5);

@@ -8,9 +8,9 @@
 #include "parity/correction.hpp"
 #include "parity/errors.hpp"
 
+using parity::correction_weights;
 using parity::CorrectionMethod;
 using parity::CorrectionSpec;
-using parity::correction_weights;
 
 namespace {
 
@@ -143,8 +143,8 @@ TEST_CASE("invalid correction specs throw with a fix", "[correction]") {
 
     SECTION("too few cycles") {
         REQUIRE_THROWS_AS(correction_weights(spec, 0), parity::ModelError);
-        REQUIRE_THROWS_WITH(correction_weights(spec, 0), Contains("number of cycles is 0") &&
-                                                             Contains("at least 1"));
+        REQUIRE_THROWS_WITH(correction_weights(spec, 0),
+                            Contains("number of cycles is 0") && Contains("at least 1"));
         REQUIRE_THROWS_WITH(correction_weights(spec, -3), Contains("number of cycles is -3"));
     }
     SECTION("user weights of the wrong length") {

@@ -18,10 +18,10 @@ using Catch::Contains;
 using parity::InputError;
 using parity::ModelSpec;
 
-#define REQUIRE_INPUT_ERROR(expr, matcher)     \
-    do {                                       \
-        REQUIRE_THROWS_AS(expr, InputError);   \
-        REQUIRE_THROWS_WITH(expr, matcher);    \
+#define REQUIRE_INPUT_ERROR(expr, matcher)   \
+    do {                                     \
+        REQUIRE_THROWS_AS(expr, InputError); \
+        REQUIRE_THROWS_WITH(expr, matcher);  \
     } while (false)
 
 using parity::testing::TempDir;
@@ -377,9 +377,9 @@ TEST_CASE("a spec that would not read back is not written", "[csv_io]") {
     ModelSpec bad = full_spec();
     bad.parameters.push_back(parameter("p_x", "1"));
     const std::string dir = tmp / "model";
-    REQUIRE_INPUT_ERROR(parity::write_model_folder(bad, dir),
-                        Contains("not written") && Contains("parameters.csv:5") &&
-                            Contains("defined twice"));
+    REQUIRE_INPUT_ERROR(parity::write_model_folder(bad, dir), Contains("not written") &&
+                                                                  Contains("parameters.csv:5") &&
+                                                                  Contains("defined twice"));
     CHECK_FALSE(fs::exists(dir));
     CHECK(fs::is_empty(tmp.str()));  // no staging folder left behind
 
@@ -466,9 +466,8 @@ TEST_CASE("csv_cell quotes exactly what a reader would change", "[csv_table]") {
     CHECK(parity::csv_cell(" x") == "\" x\"");
     CHECK(parity::csv_cell("#x") == "\"#x\"");
     const std::vector<std::string> cells = {"#a", " b ", "c\nd", "e\"f", "g,h", ""};
-    const auto table = parity::parse_csv_text(parity::csv_line({"1", "2", "3", "4", "5", "6"}) +
-                                                  parity::csv_line(cells),
-                                              "t.csv");
+    const auto table = parity::parse_csv_text(
+        parity::csv_line({"1", "2", "3", "4", "5", "6"}) + parity::csv_line(cells), "t.csv");
     REQUIRE(table.rows.size() == 1);
     CHECK(table.rows[0].cells == cells);
 }
@@ -524,9 +523,9 @@ TEST_CASE("quotes must be closed and stand alone", "[csv_io][errors]") {
     write_minimal_folder(dir);
     write_file(dir / "parameters.csv",
                "name,value,source\np_AB,0.1,test\nc_A,100,\"open\n\nmore,text\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains("parameters.csv:3:3") && Contains("never closed") &&
-                            Contains("closing quote"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()), Contains("parameters.csv:3:3") &&
+                                                                  Contains("never closed") &&
+                                                                  Contains("closing quote"));
     write_file(dir / "parameters.csv", "name,value,source\np_AB,\"0.1\"x,test\n");
     REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
                         Contains("parameters.csv:2:2") && Contains("follows the closing quote") &&
@@ -543,9 +542,9 @@ TEST_CASE("tunnel_length and alive must be well formed", "[csv_io][errors]") {
     write_file(dir / "states.csv", "name,alive,tunnel_length\nA,true,2.5\nB,false,1\n");
     REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()), Contains("states.csv:2:3"));
     write_file(dir / "states.csv", "name,alive\nA,maybe\nB,no\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains("states.csv:2:2") && Contains("'maybe'") &&
-                            Contains("Write true"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()), Contains("states.csv:2:2") &&
+                                                                  Contains("'maybe'") &&
+                                                                  Contains("Write true"));
     write_file(dir / "states.csv", "name,alive,tunnel_length\nA,YES,\nB,0,3\n");
     const ModelSpec spec = parity::read_model_folder(dir.str());
     CHECK(spec.states[0].alive);
@@ -576,9 +575,9 @@ TEST_CASE("names must be unique, and both lines are named", "[csv_io][errors]") 
                             Contains("lines 2 and 4") && Contains("Rename or delete"));
     write_minimal_folder(dir);
     write_file(dir / "states.csv", "name\nA\nB\nA\n");
-    REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()),
-                        Contains("states.csv:4:1") && Contains("state 'A'") &&
-                            Contains("lines 2 and 4"));
+    REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()), Contains("states.csv:4:1") &&
+                                                                  Contains("state 'A'") &&
+                                                                  Contains("lines 2 and 4"));
     write_minimal_folder(dir);
     write_file(dir / "strategies.csv", "name\nS\nS\n");
     REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()),
@@ -608,9 +607,9 @@ TEST_CASE("require_sources needs a source column and a source on every row", "[c
     REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
                         Contains("parameters.csv:1") && Contains("'source' is missing"));
     write_file(dir / "parameters.csv", "name,value,source\np_AB,0.1,test\nc_A,100,\n");
-    REQUIRE_THROWS_WITH(parity::CompiledModel(parity::read_model_folder(dir.str())),
-                        Contains("parameters.csv:3") && Contains("'c_A' has no source") &&
-                            Contains("Assumption:"));
+    REQUIRE_THROWS_WITH(
+        parity::CompiledModel(parity::read_model_folder(dir.str())),
+        Contains("parameters.csv:3") && Contains("'c_A' has no source") && Contains("Assumption:"));
     write_file(dir / "parameters.csv", "name,value,source\np_AB,0.1,test\nc_A,100,test\n");
     write_file(dir / "tables/lt.csv", "age,q\n0,0.1\n");
     write_file(dir / "tables.csv", "name,file\nlt,tables/lt.csv\n");
@@ -626,8 +625,7 @@ TEST_CASE("require_sources needs a source column and a source on every row", "[c
 TEST_CASE("a cost category's payer must be a known payer", "[csv_io][errors]") {
     TempDir dir;
     write_minimal_folder(dir);
-    write_file(dir / "cost_categories.csv",
-               "category,payer,cash_releasing\ncare,nhs_acute,yes\n");
+    write_file(dir / "cost_categories.csv", "category,payer,cash_releasing\ncare,nhs_acute,yes\n");
     CHECK_NOTHROW(parity::CompiledModel(parity::read_model_folder(dir.str())));
     write_file(dir / "cost_categories.csv", "category,payer,cash_releasing\ncare,nhs_acut,yes\n");
     REQUIRE_THROWS_WITH(parity::CompiledModel(parity::read_model_folder(dir.str())),
@@ -648,16 +646,16 @@ TEST_CASE("lookup tables are checked cell by cell", "[csv_io][errors]") {
 
     const std::string lt = "tables/lt.csv";
     write_file(dir / lt, "age,rate\n0,0.1\n10,n/a\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains(lt + ":3:2") && Contains("'n/a' is not a number") &&
-                            Contains("plain number"));
+    REQUIRE_INPUT_ERROR(
+        parity::read_model_folder(dir.str()),
+        Contains(lt + ":3:2") && Contains("'n/a' is not a number") && Contains("plain number"));
     write_file(dir / lt, "age,rate\n0,0.1\nten,0.2\n");
     REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()),
                         Contains(lt + ":3:1") && Contains("not a number"));
     write_file(dir / lt, "age,rate\n0,0.1\n10,0.2\n10,0.3\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains(lt + ":4:1") && Contains("must increase") &&
-                            Contains("Sort the rows by age"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()), Contains(lt + ":4:1") &&
+                                                                  Contains("must increase") &&
+                                                                  Contains("Sort the rows by age"));
     write_file(dir / lt, "age,rate\n0,0.1\n10,\n");
     REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()),
                         Contains(lt + ":3:2") && Contains("empty") && Contains("Fill in"));
@@ -667,9 +665,9 @@ TEST_CASE("lookup tables are checked cell by cell", "[csv_io][errors]") {
 
     write_file(dir / lt, "year,age,rate\n2015,0,0.1\n2015,1,0.2\n");
     write_file(dir / "tables.csv", "name,file,key\nlt,tables/lt.csv,Agee\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains("tables.csv:2:3") && Contains("did you mean 'age'") &&
-                            Contains("year, age, rate"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()), Contains("tables.csv:2:3") &&
+                                                                  Contains("did you mean 'age'") &&
+                                                                  Contains("year, age, rate"));
     write_file(dir / "tables.csv", "name,file,key\nlt,tables/lt.csv,AGE\n");
     const ModelSpec keyed = parity::read_model_folder(dir.str());
     CHECK(keyed.tables[0].key_name == "age");
@@ -677,9 +675,9 @@ TEST_CASE("lookup tables are checked cell by cell", "[csv_io][errors]") {
     CHECK(keyed.tables[0].keys == std::vector<double>{0.0, 1.0});
 
     write_file(dir / "tables.csv", "name,file,interpolation\nlt,tables/lt.csv,cubic\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains("tables.csv:2:3") && Contains("'cubic'") &&
-                            Contains("Write step"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()), Contains("tables.csv:2:3") &&
+                                                                  Contains("'cubic'") &&
+                                                                  Contains("Write step"));
     write_file(dir / "tables.csv", "name,file\nlt,tables/missing.csv\n");
     REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
                         Contains("tables.csv:2:2") && Contains("does not exist") &&
@@ -690,18 +688,18 @@ TEST_CASE("odd headers are explained", "[csv_io][errors]") {
     TempDir dir;
     write_minimal_folder(dir);
     write_file(dir / "strategies.csv", "name;label\nS;Standard\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains("strategies.csv:1") && Contains("semicolons") &&
-                            Contains("Comma delimited"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()), Contains("strategies.csv:1") &&
+                                                                  Contains("semicolons") &&
+                                                                  Contains("Comma delimited"));
     write_file(dir / "strategies.csv", "name,Label,label\nS,a,b\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains("strategies.csv:1:3") && Contains("both called") &&
-                            Contains("Rename or delete"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()), Contains("strategies.csv:1:3") &&
+                                                                  Contains("both called") &&
+                                                                  Contains("Rename or delete"));
     write_file(dir / "strategies.csv", "name,,label\nS,,b\n");
     REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
                         Contains("strategies.csv:1:2") && Contains("has no name"));
     write_file(dir / "strategies.csv", "# only a comment\n\n");
-    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
-                        Contains("strategies.csv:1") && Contains("empty") &&
-                            Contains("header naming the columns"));
+    REQUIRE_INPUT_ERROR(
+        parity::read_model_folder(dir.str()),
+        Contains("strategies.csv:1") && Contains("empty") && Contains("header naming the columns"));
 }

@@ -193,8 +193,8 @@ TEST_CASE("a folder tree with a Markov tail reads and runs", "[tree][csv]") {
     for (std::size_t s = 0; s < 2; ++s) {
         double markov = 0;
         for (int t = 0; t <= 10; ++t)
-            markov += out.correction_weights[t] * out.outcome_discount[t] * alive[s] *
-                      std::pow(0.8, t);
+            markov +=
+                out.correction_weights[t] * out.outcome_discount[t] * alive[s] * std::pow(0.8, t);
         CHECK(out.strategies[s].trace(0, 0) == Approx(alive[s]));
         CHECK(out.strategies[s].trace(0, 1) == Approx(1 - alive[s]));
         CHECK(out.strategies[s].qalys == Approx(tree_qalys[s] + markov).epsilon(1e-13));
@@ -323,9 +323,9 @@ TEST_CASE("tree validation errors name the file, line, column, node, strategy an
     SECTION("the root with a probability, a branch without one") {
         CHECK_THAT(tree_error("start,,1,,,\nwell,start,C,,,\n"),
                    Contains("tree.csv:2:3") && Contains("is the root but has a probability"));
-        CHECK_THAT(tree_error("start,,,,,\nill,start,,,,\nwell,start,C,,,\n"),
-                   Contains("tree.csv:3:3") && Contains("node 'ill'") &&
-                       Contains("has no probability"));
+        CHECK_THAT(
+            tree_error("start,,,,,\nill,start,,,,\nwell,start,C,,,\n"),
+            Contains("tree.csv:3:3") && Contains("node 'ill'") && Contains("has no probability"));
     }
     SECTION("markov_state without a Markov model") {
         const auto e = tree_error("start,,,,,\nwell,start,C,,Alive,\n");
@@ -339,8 +339,9 @@ TEST_CASE("tree validation errors name the file, line, column, node, strategy an
         CHECK_THAT(error_of(TreeFolder(files)),
                    Contains("tree.csv:3:5") && Contains("node 'ill'") && Contains("has branches") &&
                        Contains("only to terminal nodes"));
-        files["tree.csv"] = with_tree("start,,,,,\nill,start,p_ill,,,\nsevere,ill,0.4,,Dead,\n"
-                                      "mild,ill,C,,Alve,\nwell,start,C,,Alive,\n");
+        files["tree.csv"] = with_tree(
+            "start,,,,,\nill,start,p_ill,,,\nsevere,ill,0.4,,Dead,\n"
+            "mild,ill,C,,Alve,\nwell,start,C,,Alive,\n");
         CHECK_THAT(error_of(TreeFolder(files)),
                    Contains("tree.csv:5:5") && Contains("unknown markov_state 'Alve'") &&
                        Contains("did you mean 'Alive'") && Contains("Alive, Dead"));
@@ -348,9 +349,9 @@ TEST_CASE("tree validation errors name the file, line, column, node, strategy an
     SECTION("the Markov model's starting shares come from the tree") {
         auto files = markov_with_tree(kMarkovTree);
         files["states.csv"] = "name,alive,initial\nAlive,true,1\nDead,false,0\n";
-        CHECK_THAT(error_of(TreeFolder(files)),
-                   Contains("states.csv:2:3") && Contains("starting shares") &&
-                       Contains("Remove the initial column"));
+        CHECK_THAT(error_of(TreeFolder(files)), Contains("states.csv:2:3") &&
+                                                    Contains("starting shares") &&
+                                                    Contains("Remove the initial column"));
     }
     SECTION("a payoff in an unknown category or for an unknown node") {
         const std::string header = "strategy,node,category,value\n";
@@ -381,8 +382,7 @@ TEST_CASE("tree validation errors name the file, line, column, node, strategy an
     }
 }
 
-TEST_CASE("PSA of a decision tree: the same on 1 and 2 threads, each sample a run",
-          "[tree][psa]") {
+TEST_CASE("PSA of a decision tree: the same on 1 and 2 threads, each sample a run", "[tree][psa]") {
     for (const auto& files : {kTreeFolder, markov_with_tree(kMarkovTree)}) {
         const auto model = TreeFolder(files).model();
         PsaOptions o;

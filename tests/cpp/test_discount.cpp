@@ -7,11 +7,11 @@
 #include "parity/discount.hpp"
 #include "parity/errors.hpp"
 
+using parity::discount_factor_at;
+using parity::discount_factors;
 using parity::DiscountMethod;
 using parity::DiscountSpec;
 using parity::RateScaling;
-using parity::discount_factor_at;
-using parity::discount_factors;
 
 namespace {
 
@@ -43,9 +43,9 @@ TEST_CASE("discrete annual discounting", "[discount]") {
         REQUIRE(d[static_cast<std::size_t>(t)] == Approx(1.0 / std::pow(1.03, t)).epsilon(1e-13));
     }
     // Exact and simple scaling agree when a cycle is a year.
-    require_close(discount_factors(spec_with(0.03, DiscountMethod::discrete, RateScaling::simple),
-                                   75, 1.0),
-                  d);
+    require_close(
+        discount_factors(spec_with(0.03, DiscountMethod::discrete, RateScaling::simple), 75, 1.0),
+        d);
 }
 
 TEST_CASE("monthly cycles: exact compounds the annual rate, simple divides it", "[discount]") {
@@ -122,9 +122,9 @@ TEST_CASE("Green Book declining rates", "[discount]") {
     REQUIRE(discount_factor_at(spec, 30.0) == Approx(std::pow(1.035, -30)).epsilon(1e-13));
     REQUIRE(discount_factor_at(spec, 40.0) ==
             Approx(std::pow(1.035, -30) * std::pow(1.03, -10)).epsilon(1e-13));
-    REQUIRE(discount_factor_at(spec, 100.0) ==
-            Approx(std::pow(1.035, -30) * std::pow(1.03, -45) * std::pow(1.025, -25))
-                .epsilon(1e-13));
+    REQUIRE(
+        discount_factor_at(spec, 100.0) ==
+        Approx(std::pow(1.035, -30) * std::pow(1.03, -45) * std::pow(1.025, -25)).epsilon(1e-13));
     REQUIRE(discount_factor_at(spec, 350.0) ==
             Approx(std::pow(1.035, -30) * std::pow(1.03, -45) * std::pow(1.025, -50) *
                    std::pow(1.02, -75) * std::pow(1.015, -100) * std::pow(1.01, -50))
@@ -203,9 +203,9 @@ TEST_CASE("invalid discount inputs throw with a fix", "[discount]") {
     SECTION("rates") {
         spec.rate = -1.0;
         REQUIRE_THROWS_AS(discount_factors(spec, 10, 1.0), parity::ModelError);
-        REQUIRE_THROWS_WITH(discount_factors(spec, 10, 1.0),
-                            Contains("discount rate is -1") && Contains("greater than -1") &&
-                                Contains("0.035 for 3.5%"));
+        REQUIRE_THROWS_WITH(discount_factors(spec, 10, 1.0), Contains("discount rate is -1") &&
+                                                                 Contains("greater than -1") &&
+                                                                 Contains("0.035 for 3.5%"));
         spec.rate = nan;
         REQUIRE_THROWS_WITH(discount_factor_at(spec, 1.0), Contains("discount rate is nan"));
     }
@@ -235,16 +235,16 @@ TEST_CASE("invalid discount inputs throw with a fix", "[discount]") {
         spec.schedule = {{0.0, 0.035}, {nan, 0.03}};
         REQUIRE_THROWS_WITH(discount_factor_at(spec, 5.0), Contains("step 2 starts at year nan"));
         spec.schedule = {{0.0, 0.035}, {30.0, -1.5}};
-        REQUIRE_THROWS_WITH(discount_factors(spec, 10, 1.0),
-                            Contains("schedule step 2 (from year 30) is -1.5") &&
-                                Contains("greater than -1"));
+        REQUIRE_THROWS_WITH(
+            discount_factors(spec, 10, 1.0),
+            Contains("schedule step 2 (from year 30) is -1.5") && Contains("greater than -1"));
     }
     SECTION("simple scaling needs a per-cycle rate above -1") {
         spec.rate = -0.6;
         spec.scaling = RateScaling::simple;
-        REQUIRE_THROWS_WITH(discount_factors(spec, 3, 2.0),
-                            Contains("per-cycle rate") && Contains("-1.2") &&
-                                Contains("exact rate scaling"));
+        REQUIRE_THROWS_WITH(discount_factors(spec, 3, 2.0), Contains("per-cycle rate") &&
+                                                                Contains("-1.2") &&
+                                                                Contains("exact rate scaling"));
         spec.scaling = RateScaling::exact;
         REQUIRE_NOTHROW(discount_factors(spec, 3, 2.0));
     }

@@ -104,13 +104,13 @@ TEST_CASE("method-of-moments fits return the mean and standard error", "[distrib
         {0.3, 0.05}, {0.95, 0.02}, {0.01, 0.005}, {0.5, 0.4}};
     for (const auto& [mean, se] : cases) {
         INFO("mean " << mean << ", se " << se);
-        const Distribution b = parse("beta", "mean=" + std::to_string(mean) +
-                                                 "; se=" + std::to_string(se));
+        const Distribution b =
+            parse("beta", "mean=" + std::to_string(mean) + "; se=" + std::to_string(se));
         REQUIRE(b.mean() == Approx(mean).epsilon(1e-12));
         REQUIRE(std::sqrt(b.variance()) == Approx(se).epsilon(1e-12));
     }
-    for (const auto& [mean, se] : std::vector<std::pair<double, double>>{
-             {0.15, 0.0274}, {4000, 300}, {2.5, 10}}) {
+    for (const auto& [mean, se] :
+         std::vector<std::pair<double, double>>{{0.15, 0.0274}, {4000, 300}, {2.5, 10}}) {
         INFO("mean " << mean << ", se " << se);
         const Distribution g = parity::gamma_from_moments(mean, se);
         REQUIRE(g.mean() == Approx(mean).epsilon(1e-12));
@@ -126,16 +126,15 @@ TEST_CASE("method-of-moments fits return the mean and standard error", "[distrib
     REQUIRE(l.p[0] == Approx(std::log(3.0) - s2 / 2).epsilon(1e-15));
 }
 
-TEST_CASE("95% interval fits put the 2.5% and 97.5% quantiles on the interval",
-          "[distributions]") {
+TEST_CASE("95% interval fits put the 2.5% and 97.5% quantiles on the interval", "[distributions]") {
     const auto check = [](const Distribution& d, double lower, double upper) {
         INFO(d.describe() << " for [" << lower << ", " << upper << "]");
         const double tolerance = 1e-8 * std::max(1.0, upper);  // 1e-8, relative for large values
         REQUIRE(std::abs(d.quantile(0.025) - lower) <= tolerance);
         REQUIRE(std::abs(d.quantile(0.975) - upper) <= tolerance);
     };
-    const std::vector<std::pair<double, double>> unit = {
-        {0.6, 0.8}, {0.01, 0.05}, {0.9, 0.999}, {0.001, 0.9}, {0.4, 0.41}, {0.2, 0.95}};
+    const std::vector<std::pair<double, double>> unit = {{0.6, 0.8},   {0.01, 0.05}, {0.9, 0.999},
+                                                         {0.001, 0.9}, {0.4, 0.41},  {0.2, 0.95}};
     for (const auto& [l, u] : unit) {
         check(parity::beta_from_interval(l, u), l, u);
         check(parity::gamma_from_interval(l, u), l, u);
@@ -228,34 +227,31 @@ TEST_CASE("bad distribution cells are errors that say where, what and how to fix
                                 Contains("lognormal, multivariate_normal"));
     }
     SECTION("missing and unknown keys list the accepted forms") {
-        REQUIRE_THROWS_WITH(parse("gamma", "shape=30"),
-                            Contains("needs a rate or a scale") && Contains("rate=") &&
-                                Contains("scale="));
+        REQUIRE_THROWS_WITH(parse("gamma", "shape=30"), Contains("needs a rate or a scale") &&
+                                                            Contains("rate=") &&
+                                                            Contains("scale="));
         REQUIRE_THROWS_WITH(parse("beta", "alpha=2"),
                             Contains("'beta' is missing") && Contains("mean & se"));
-        REQUIRE_THROWS_WITH(parse("gamma", "shape=2; rat=3"),
-                            Contains("unknown key 'rat'") && Contains("did you mean 'rate'") &&
-                                Contains("shape & scale"));
-        REQUIRE_THROWS_WITH(parse("normal", ""), Contains("found nothing") &&
-                                                     Contains("mean & sd"));
+        REQUIRE_THROWS_WITH(parse("gamma", "shape=2; rat=3"), Contains("unknown key 'rat'") &&
+                                                                  Contains("did you mean 'rate'") &&
+                                                                  Contains("shape & scale"));
+        REQUIRE_THROWS_WITH(parse("normal", ""),
+                            Contains("found nothing") && Contains("mean & sd"));
         REQUIRE_THROWS_WITH(parse("gamma", "shape=2; rate=1; mean=3"),
                             Contains("'mean' cannot be combined with shape & rate"));
         REQUIRE_THROWS_WITH(parse("gamma", "shape=2; rate=1; scale=1"),
                             Contains("both rate and scale"));
-        REQUIRE_THROWS_WITH(parse("gamma", "shape=2; shape=3; rate=1"),
-                            Contains("given twice"));
-        REQUIRE_THROWS_WITH(parse("gamma", "shape 2; rate=1"),
-                            Contains("not a key=value pair"));
+        REQUIRE_THROWS_WITH(parse("gamma", "shape=2; shape=3; rate=1"), Contains("given twice"));
+        REQUIRE_THROWS_WITH(parse("gamma", "shape 2; rate=1"), Contains("not a key=value pair"));
         REQUIRE_THROWS_WITH(parse("dirichlet", "alpha=3"), Contains("'group' is missing"));
         REQUIRE_THROWS_WITH(parse("truncated_normal", "mean=0; sd=1"),
                             Contains("no bound is given"));
-        REQUIRE_THROWS_WITH(parse("mvnormal", "group=g", std::nan("")),
-                            Contains("needs a mean"));
+        REQUIRE_THROWS_WITH(parse("mvnormal", "group=g", std::nan("")), Contains("needs a mean"));
     }
     SECTION("values out of range") {
-        REQUIRE_THROWS_WITH(parse("normal", "mean=1; sd=-0.2"),
-                            Contains("'p_test'") && Contains("sd is -0.2") &&
-                                Contains("greater than 0"));
+        REQUIRE_THROWS_WITH(parse("normal", "mean=1; sd=-0.2"), Contains("'p_test'") &&
+                                                                    Contains("sd is -0.2") &&
+                                                                    Contains("greater than 0"));
         REQUIRE_THROWS_WITH(parse("gamma", "shape=0; rate=1"), Contains("shape is 0"));
         REQUIRE_THROWS_WITH(parse("gamma", "shape=2; rate=-1"), Contains("rate is -1"));
         REQUIRE_THROWS_WITH(parse("dirichlet", "group=g; alpha=-1"), Contains("alpha is -1"));

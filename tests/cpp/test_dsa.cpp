@@ -176,8 +176,8 @@ TEST_CASE("threshold of a cost where the incremental NMB is linear in it", "[dsa
                                                          "of New vs Old at 20,000 per QALY is 0"));
     }
     SECTION("the ICER equals wtp at the same value") {
-        const auto t = thresholds(model, "c_new", 0, 5000,
-                                  {DsaMeasure::icer, "New", "Old", 20000}, 7);
+        const auto t =
+            thresholds(model, "c_new", 0, 5000, {DsaMeasure::icer, "New", "Old", 20000}, 7);
         REQUIRE(t.size() == 1);
         REQUIRE(t[0].value == Approx(expected).epsilon(1e-8));
     }
@@ -203,8 +203,8 @@ TEST_CASE("threshold of a cost where the incremental NMB is linear in it", "[dsa
 
 TEST_CASE("thresholds where the decision changes twice", "[dsa][threshold]") {
     SECTION("New is preferred only for 1 < t < 3: INMB = LY * (1 - (t - 2)^2)") {
-        const CompiledModel model(strategies_model({"Old", "New"}, {"1", "(t - 2)^2"},
-                                                   {"1", "1"}, {parameter("t", "0")}));
+        const CompiledModel model(strategies_model({"Old", "New"}, {"1", "(t - 2)^2"}, {"1", "1"},
+                                                   {parameter("t", "0")}));
         const auto t = thresholds(
             model, "t", 0, 4, {DsaMeasure::incremental_net_monetary_benefit, "New", "Old", 1000});
         REQUIRE(t.size() == 2);
@@ -329,9 +329,9 @@ TEST_CASE("Sick-Sicker: ranges are the distributions' 2.5% and 97.5% quantiles",
 TEST_CASE("scenarios: the base case first, then each scenario's values", "[dsa][scenarios]") {
     const int n = 40;
     const CompiledModel model(two_state_model(0.1, n, "start"));
-    const auto results = run_scenarios(
-        model, {{"high mortality", {{"q", 0.2}}, "twice the risk of death"},
-                {"cheap and deadly", {{"q", 0.5}, {"c_alive", 0.5}}, ""}});
+    const auto results =
+        run_scenarios(model, {{"high mortality", {{"q", 0.2}}, "twice the risk of death"},
+                              {"cheap and deadly", {{"q", 0.5}, {"c_alive", 0.5}}, ""}});
     REQUIRE(results.size() == 3);
     REQUIRE(results[0].scenario == "base case");
     REQUIRE(results[1].scenario == "high mortality");

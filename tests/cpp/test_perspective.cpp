@@ -14,14 +14,16 @@ namespace {
 
 // One alive state for 2 cycles counted at their start, undiscounted: each yearly cost counts 2x.
 void write_folder(const TempDir& dir, const std::string& perspective) {
-    write_file(dir / "settings.csv", "setting,value\nn_cycles,2\ncorrection,start\ndiscount_rate,0\n" +
-                                         (perspective.empty() ? "" : "perspective," + perspective + "\n"));
+    write_file(dir / "settings.csv",
+               "setting,value\nn_cycles,2\ncorrection,start\ndiscount_rate,0\n" +
+                   (perspective.empty() ? "" : "perspective," + perspective + "\n"));
     write_file(dir / "parameters.csv", "name,value,source\nc,1,test\n");
     write_file(dir / "states.csv", "name,initial\nA,1\n");
     write_file(dir / "strategies.csv", "name\nS\n");
     write_file(dir / "transitions.csv", "from,to,probability\nA,A,1\n");
     write_file(dir / "state_rewards.csv",
-               "state,category,value\nA,acute,100\nA,social,20\nA,school,3\nA,quality,4000\nA,utility,1\n");
+               "state,category,value\nA,acute,100\nA,social,20\nA,school,3\nA,quality,4000\nA,"
+               "utility,1\n");
     write_file(dir / "cost_categories.csv",
                "category,payer\nacute,nhs_acute\nsocial,local_authority_social_care\n"
                "school,other_public_sector\nquality,wider_society\n");
@@ -56,9 +58,9 @@ TEST_CASE("a perspective counts only its payers' costs in the total", "[perspect
 TEST_CASE("perspective errors say what would fix them", "[perspective][errors]") {
     TempDir dir;
     write_folder(dir, "nhs_pps");
-    REQUIRE_THROWS_WITH(parity::read_model_folder(dir.str()),
-                        Contains("settings.csv") && Contains("'nhs_pps'") &&
-                            Contains("did you mean 'nhs_pss'"));
+    REQUIRE_THROWS_WITH(
+        parity::read_model_folder(dir.str()),
+        Contains("settings.csv") && Contains("'nhs_pps'") && Contains("did you mean 'nhs_pss'"));
     write_folder(dir, "nhs");
     write_file(dir / "cost_categories.csv", "category,payer\nacute,nhs_acute\nsocial,\n");
     REQUIRE_THROWS_WITH(parity::CompiledModel(parity::read_model_folder(dir.str())),

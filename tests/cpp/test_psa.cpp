@@ -13,8 +13,8 @@ CompiledModel sick_sicker(const std::string& name = "sick_sicker") {
     return CompiledModel(read_model_folder(std::string(PARITY_SOURCE_DIR) + "/params/" + name));
 }
 
-PsaOutcomes run(const CompiledModel& m, std::uint64_t n, unsigned threads,
-                std::uint64_t first = 0, std::uint64_t seed = 7) {
+PsaOutcomes run(const CompiledModel& m, std::uint64_t n, unsigned threads, std::uint64_t first = 0,
+                std::uint64_t seed = 7) {
     PsaOptions o;
     o.n_samples = n;
     o.seed = seed;

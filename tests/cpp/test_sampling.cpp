@@ -60,8 +60,8 @@ Moments moments_of(const std::vector<double>& x) {
 void check_moments(const std::vector<double>& x, double mean, double variance) {
     const Moments m = moments_of(x);
     const double n = static_cast<double>(x.size());
-    INFO("sample mean " << m.mean << " vs " << mean << "; sample variance " << m.variance
-                        << " vs " << variance);
+    INFO("sample mean " << m.mean << " vs " << mean << "; sample variance " << m.variance << " vs "
+                        << variance);
     REQUIRE(std::abs(m.mean - mean) < 5.0 * std::sqrt(variance / n));
     const double variance_se = std::sqrt(std::max(m.fourth - m.variance * m.variance, 0.0) / n);
     REQUIRE(std::abs(m.variance - variance) < 5.0 * variance_se);
@@ -82,8 +82,7 @@ void check_distribution(std::vector<double> x, const Distribution& d) {
 }
 
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() &&
-           std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
 Named dirichlet_row(const std::string& group, const std::vector<double>& alphas) {
@@ -225,8 +224,7 @@ TEST_CASE("a multivariate normal group recovers its means and correlations", "[s
     Named parameters;
     std::vector<CovarianceEntry> covariance;
     for (std::size_t i = 0; i < 3; ++i) {
-        parameters.emplace_back("m" + std::to_string(i),
-                                parse("mvnormal", "group=costs", mean[i]));
+        parameters.emplace_back("m" + std::to_string(i), parse("mvnormal", "group=costs", mean[i]));
         for (std::size_t j = 0; j <= i; ++j)  // one triangle: (b, a) follows from (a, b)
             covariance.emplace_back("m" + std::to_string(i), "m" + std::to_string(j),
                                     corr[i][j] * sd[i] * sd[j]);
@@ -254,8 +252,7 @@ TEST_CASE("a multivariate normal group recovers its means and correlations", "[s
         }
 }
 
-TEST_CASE("samples are reproducible whatever the chunking, threads or neighbours",
-          "[sampling]") {
+TEST_CASE("samples are reproducible whatever the chunking, threads or neighbours", "[sampling]") {
     Named parameters = sick_sicker();
     const Named row = dirichlet_row("from_H", {40, 3, 1});
     parameters.insert(parameters.end(), row.begin(), row.end());
@@ -292,8 +289,8 @@ TEST_CASE("samples are reproducible whatever the chunking, threads or neighbours
         REQUIRE(same_bits(whole, ParameterSampler(parameters, covariance, 2024).sample(0, 1000)));
     }
     SECTION("another seed gives other values") {
-        const std::vector<double> other = ParameterSampler(parameters, covariance, 2025)
-                                              .sample(0, 1000);
+        const std::vector<double> other =
+            ParameterSampler(parameters, covariance, 2025).sample(0, 1000);
         for (std::size_t p : sampler.sampled()) {
             INFO(sampler.name(p));
             REQUIRE(column(other, n, p) != column(whole, n, p));
@@ -314,8 +311,7 @@ TEST_CASE("samples are reproducible whatever the chunking, threads or neighbours
     }
 }
 
-TEST_CASE("inconsistent sampling inputs are errors naming the group or parameter",
-          "[sampling]") {
+TEST_CASE("inconsistent sampling inputs are errors naming the group or parameter", "[sampling]") {
     using Catch::Contains;
     const auto mv = [](const std::string& group) { return parse("mvnormal", "group=" + group, 1); };
     const Named pair = {{"a", mv("g")}, {"b", mv("g")}};
@@ -330,9 +326,9 @@ TEST_CASE("inconsistent sampling inputs are errors naming the group or parameter
     SECTION("missing variance, unknown names, conflicting entries") {
         REQUIRE_THROWS_WITH(ParameterSampler(pair, {{"a", "a", 1}}, 1),
                             Contains("'b' (group 'g') has no variance"));
-        REQUIRE_THROWS_WITH(ParameterSampler(pair, {{"a", "a", 1}, {"bb", "bb", 1}}, 1),
-                            Contains("'bb', which is not a parameter") &&
-                                Contains("did you mean 'b'"));
+        REQUIRE_THROWS_WITH(
+            ParameterSampler(pair, {{"a", "a", 1}, {"bb", "bb", 1}}, 1),
+            Contains("'bb', which is not a parameter") && Contains("did you mean 'b'"));
         REQUIRE_THROWS_WITH(
             ParameterSampler(pair, {{"a", "a", 1}, {"b", "b", 1}, {"a", "b", 0.1}, {"b", "a", 0.2}},
                              1),
@@ -370,20 +366,19 @@ TEST_CASE("gamma with shape below 1: moments, distribution and lower tail", "[sa
         RandomStream rs(3, 17, 0);
         std::vector<double> x(kDraws);
         for (double& v : x) v = rs.gamma(shape);
-        REQUIRE(std::all_of(x.begin(), x.end(),
-                            [](double v) { return v > 0 && std::isfinite(v); }));
+        REQUIRE(
+            std::all_of(x.begin(), x.end(), [](double v) { return v > 0 && std::isfinite(v); }));
         check_moments(x, shape, shape);
         check_distribution(x, d);
         const double q = d.quantile(1e-3);
-        const double below = static_cast<double>(
-            std::count_if(x.begin(), x.end(), [q](double v) { return v < q; }));
+        const double below =
+            static_cast<double>(std::count_if(x.begin(), x.end(), [q](double v) { return v < q; }));
         INFO("draws below the 0.1% quantile " << q << ": " << below);
         REQUIRE(std::abs(below - 1e-3 * kDraws) < 5.0 * std::sqrt(1e-3 * kDraws));
     }
 }
 
-TEST_CASE("tiny shapes: draws below the double range keep groups and betas exact",
-          "[sampling]") {
+TEST_CASE("tiny shapes: draws below the double range keep groups and betas exact", "[sampling]") {
     // With alpha = 0.005 a gamma is below 2^-960 in about 4% of draws and below the smallest
     // double in about 2%. A group with such a draw is drawn again in log space from the same
     // random numbers: every sample still sums to 1, no draw is NaN, and the share of values

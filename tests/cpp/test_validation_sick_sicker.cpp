@@ -13,7 +13,9 @@ using namespace parity;
 
 namespace {
 
-std::string folder(const std::string& name) { return std::string(PARITY_SOURCE_DIR) + "/params/" + name; }
+std::string folder(const std::string& name) {
+    return std::string(PARITY_SOURCE_DIR) + "/params/" + name;
+}
 
 /// A published figure rounded to `decimals` decimals: the model must round to it.
 void require_rounds_to(double value, double published, int decimals) {
@@ -99,11 +101,11 @@ TEST_CASE("Sick-Sicker, article: the mis-indexed Simpson weights as a user vecto
 TEST_CASE("Sick-Sicker: the published trace, cycles 0-5", "[validation]") {
     const auto out = CompiledModel(read_model_folder(folder("sick_sicker"))).evaluate();
     const double published[6][4] = {{1, 0, 0, 0},
-                                     {.859, .139, .000, .002},
-                                     {.792, .189, .014, .005},
-                                     {.755, .206, .032, .008},
-                                     {.729, .208, .052, .011},
-                                     {.707, .206, .072, .015}};
+                                    {.859, .139, .000, .002},
+                                    {.792, .189, .014, .005},
+                                    {.755, .206, .032, .008},
+                                    {.729, .208, .052, .011},
+                                    {.707, .206, .072, .015}};
     for (const auto& s : out.strategies) {
         if (s.strategy != "SoC") continue;
         for (int t = 0; t < 6; ++t)
@@ -111,13 +113,12 @@ TEST_CASE("Sick-Sicker: the published trace, cycles 0-5", "[validation]") {
     }
 }
 
-TEST_CASE("Sick-Sicker with age-dependent mortality: first matrix and results",
-          "[validation]") {
+TEST_CASE("Sick-Sicker with age-dependent mortality: first matrix and results", "[validation]") {
     const CompiledModel model(read_model_folder(folder("sick_sicker_age")));
     const auto P = model.transition_matrix("SoC", 0);
     const double published[3][4] = {{0.8598357, 0.1391509, 0, 0.001013486},
-                                     {0.3922742, 0.5053157, 0.09937273, 0.003037378},
-                                     {0, 0, 0.98991124, 0.010088764}};
+                                    {0.3922742, 0.5053157, 0.09937273, 0.003037378},
+                                    {0, 0, 0.98991124, 0.010088764}};
     for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 4; ++j) {
             // Published to 7 significant figures (10 for two entries).

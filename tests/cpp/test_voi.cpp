@@ -121,8 +121,7 @@ double linear_regression_evppi(const std::vector<double>& theta, const std::vect
     return positive / n - std::max(0.0, mean_x);
 }
 
-std::vector<double> column(const std::vector<double>& rows, std::size_t n_columns,
-                           std::size_t j) {
+std::vector<double> column(const std::vector<double>& rows, std::size_t n_columns, std::size_t j) {
     std::vector<double> c;
     for (std::size_t s = j; s < rows.size(); s += n_columns) c.push_back(rows[s]);
     return c;
@@ -232,16 +231,16 @@ TEST_CASE("EVPPI of one parameter of a linear model matches the closed form", "[
         CAPTURE(mean);
 
         const EvppiResult first = evppi_of(nmb, 2, parameters, 3, {0});
-        const double tolerance1 = monte_carlo_tolerance(s1, s_total, n) +
-                                  regression_tolerance(s2, kSplineBasis, n);
+        const double tolerance1 =
+            monte_carlo_tolerance(s1, s_total, n) + regression_tolerance(s2, kSplineBasis, n);
         CHECK(first.evppi == Approx(normal_information_value(mean, s1)).margin(tolerance1));
         CHECK(first.r_squared == Approx(s1 * s1 / (s_total * s_total)).margin(0.01));
         CHECK(first.standard_error > 0.0);
         CHECK(first.standard_error < tolerance1);
 
         const EvppiResult second = evppi_of(nmb, 2, parameters, 3, {1});
-        const double tolerance2 = monte_carlo_tolerance(s2, s_total, n) +
-                                  regression_tolerance(s1, kSplineBasis, n);
+        const double tolerance2 =
+            monte_carlo_tolerance(s2, s_total, n) + regression_tolerance(s1, kSplineBasis, n);
         CHECK(second.evppi == Approx(normal_information_value(mean, s2)).margin(tolerance2));
 
         // The group determines X exactly and X is linear in it, which the unpenalised part of
@@ -289,10 +288,10 @@ TEST_CASE("EVPPI bounds: 0 <= member <= group <= EVPI; irrelevant parameters giv
     for (std::size_t s = 0; s < n; ++s) {
         const double* th = &t[s * p];
         nmb[s * k] = 1000.0 + 3.0 * th[3];
-        nmb[s * k + 1] = nmb[s * k] + 0.2 + th[0] + 0.5 * th[1] * th[1] - 0.5 + 0.3 * th[2] +
-                         0.5 * th[3];
-        nmb[s * k + 2] = nmb[s * k] + 0.3 + 0.8 * std::sin(th[1]) + 0.6 * th[0] * th[2] +
-                         0.5 * th[3];
+        nmb[s * k + 1] =
+            nmb[s * k] + 0.2 + th[0] + 0.5 * th[1] * th[1] - 0.5 + 0.3 * th[2] + 0.5 * th[3];
+        nmb[s * k + 2] =
+            nmb[s * k] + 0.3 + 0.8 * std::sin(th[1]) + 0.6 * th[0] * th[2] + 0.5 * th[3];
     }
     const double evpi = parity::evpi(nmb.data(), n, k);
     const auto evppi = [&](const std::vector<std::size_t>& columns) {
@@ -495,12 +494,11 @@ TEST_CASE("Gaussian-process and tensor-spline EVPPI agree on a smooth three-para
     for (std::size_t s = 0; s < n; ++s) {
         const double* th = &t[s * p];
         const double base = 50.0 * th[4];
-        nmb.insert(nmb.end(),
-                   {base,
-                    base + 0.3 + th[0] + 0.5 * std::sin(1.5 * th[1]) + 0.3 * th[0] * th[2] +
-                        0.8 * th[3],
-                    base + 0.2 + 0.6 * th[1] + 0.3 * (th[2] * th[2] - 1.0) - 0.5 * th[0] +
-                        0.8 * th[4] - 0.5 * th[3]});
+        nmb.insert(nmb.end(), {base,
+                               base + 0.3 + th[0] + 0.5 * std::sin(1.5 * th[1]) +
+                                   0.3 * th[0] * th[2] + 0.8 * th[3],
+                               base + 0.2 + 0.6 * th[1] + 0.3 * (th[2] * th[2] - 1.0) -
+                                   0.5 * th[0] + 0.8 * th[4] - 0.5 * th[3]});
     }
     EvppiOptions gp;
     gp.method = EvppiMethod::gaussian_process;
@@ -534,7 +532,7 @@ TEST_CASE("EVPPI is reproducible and reports its method", "[voi][evppi]") {
 
 TEST_CASE("value-of-information functions reject bad input", "[voi][errors]") {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const std::vector<double> nmb = {1, 2, 3, 1, 2, 4, 0, 5};  // 4 samples x 2 strategies
+    const std::vector<double> nmb = {1, 2, 3, 1, 2, 4, 0, 5};            // 4 samples x 2 strategies
     const std::vector<double> theta = {0.1, 7, 0.4, 7, 0.2, 7, 0.9, 7};  // column 1 is constant
     const auto evppi = [&](const std::vector<std::size_t>& columns, EvppiOptions options = {}) {
         return parity::evppi(nmb.data(), 4, 2, theta.data(), 2, columns, options);
@@ -570,9 +568,8 @@ TEST_CASE("value-of-information functions reject bad input", "[voi][errors]") {
                         Contains("exactly one parameter"));
     EvppiOptions tensor;
     tensor.method = EvppiMethod::gam_tensor;
-    REQUIRE_THROWS_WITH(
-        parity::evppi(nmb.data(), 4, 2, wide.data(), 6, {0, 1, 2, 3, 4}, tensor),
-        Contains("at most 4"));
+    REQUIRE_THROWS_WITH(parity::evppi(nmb.data(), 4, 2, wide.data(), 6, {0, 1, 2, 3, 4}, tensor),
+                        Contains("at most 4"));
     EvppiOptions gp;
     gp.method = EvppiMethod::gaussian_process;
     gp.gp_max_samples = 3;
@@ -597,8 +594,8 @@ TEST_CASE("EVPPI timings (run on request: [.timing])", "[.timing]") {
     for (std::size_t s = 0; s < n; ++s) {
         const double* th = &t[s * p];
         nmb[s * k] = 100.0 * th[5];
-        nmb[s * k + 1] = nmb[s * k] + 20.0 + 50.0 * th[0] + 30.0 * th[1] * th[1] - 30.0 +
-                         10.0 * th[2] * th[3];
+        nmb[s * k + 1] =
+            nmb[s * k] + 20.0 + 50.0 * th[0] + 30.0 * th[1] * th[1] - 30.0 + 10.0 * th[2] * th[3];
         nmb[s * k + 2] = nmb[s * k] + 10.0 + 40.0 * std::sin(th[1]) + 25.0 * th[4];
         nmb[s * k + 3] = nmb[s * k] + 5.0 + 30.0 * th[0] * th[1] + 20.0 * th[3];
     }
@@ -608,9 +605,8 @@ TEST_CASE("EVPPI timings (run on request: [.timing])", "[.timing]") {
         const std::chrono::duration<double, std::milli> ms =
             std::chrono::steady_clock::now() - start;
         WARN(columns.size() << " parameter(s), n = " << n << ", " << k << " strategies: "
-                            << ms.count() << " ms, EVPPI " << r.evppi << " (se "
-                            << r.standard_error << ", EVPI " << parity::evpi(nmb.data(), n, k)
-                            << "), " << r.method);
+                            << ms.count() << " ms, EVPPI " << r.evppi << " (se " << r.standard_error
+                            << ", EVPI " << parity::evpi(nmb.data(), n, k) << "), " << r.method);
     };
     for (const auto& columns : std::vector<std::vector<std::size_t>>{
              {0}, {0, 1}, {0, 1, 2}, {0, 1, 2, 3}, {0, 1, 2, 3, 4}}) {
