@@ -33,8 +33,31 @@ from .prices import PriceIndex, price_year_label
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from .business_case_scenarios import BusinessCaseScenarios
+    from .business_case_uncertainty import BusinessCasePsa
+
 #: The sheets of the workbook, in order.
 SHEETS = ["Summary", "Year by year", "Charts", "Inputs", "Assumptions", "Model results"]
+
+#: Sheets added after "Charts" when the uncertainty is given: the named scenarios side by side,
+#: and the PSA and ROI tornado (values from the model, not formulas).
+SCENARIOS_SHEET = "Scenarios"
+UNCERTAINTY_SHEET = "Uncertainty"
+
+#: Rows of the Scenarios sheet: (column of BusinessCaseScenarios.summary, label, number format).
+SCENARIO_ROWS = [
+    ("entrants", "People entering over the horizon", "#,##0.00"),
+    ("total_investment", "Investment", '#,##0.00;[Red]-#,##0.00'),
+    ("total_gross_savings", "Gross savings", '#,##0.00;[Red]-#,##0.00'),
+    ("net_savings", "Net savings (savings - investment)", '#,##0.00;[Red]-#,##0.00'),
+    ("roi", "Return on investment", "0.00%"),
+    ("cash_roi", "Return on investment, cash-releasing savings only", "0.00%"),
+    ("benefit_cost_ratio", "Benefit-cost ratio", "0.0000"),
+    ("npv", "Net present value of net savings", '#,##0.00;[Red]-#,##0.00'),
+    ("cash_npv", "Net present value, cash-releasing savings only", '#,##0.00;[Red]-#,##0.00'),
+    ("break_even_year", "Break-even (payback) year", "0"),
+    ("cash_break_even_year", "Break-even year, cash-releasing savings only", "0"),
+]
 
 #: What the Summary shows where no PSA result was given.
 NOT_RUN = "not run"
@@ -234,7 +257,8 @@ class _Cells:
 
 class _Writer:
     def __init__(self, results: BudgetImpactResults, folder: Path, case: BusinessCase,
-                 profiles: EntrantProfiles, index: PriceIndex, model: Model) -> None:
+                 profiles: EntrantProfiles, index: PriceIndex, model: Model,
+                 sheets: Sequence[str] = tuple(SHEETS)) -> None:
         openpyxl = _require_openpyxl()
         from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -249,7 +273,7 @@ class _Writer:
         self.categories = list(results.payers)
         self.book = openpyxl.Workbook()
         self.book.remove(self.book.active)
-        self.sheets = {name: self.book.create_sheet(name) for name in SHEETS}
+        self.sheets = {name: self.book.create_sheet(name) for name in sheets}
         self.bold = Font(bold=True)
         self.title = Font(bold=True, size=14)
         self.note = Font(italic=True, color="555555")
@@ -703,7 +727,8 @@ class _Writer:
 
     # -- Summary ---------------------------------------------------------------------------
     def summary(self, layout: dict[str, object],
-                break_even_probability: Optional[Sequence[float]]) -> dict[str, str]:
+                break_even_probability: Optional[Sequence[float]],
+                psa_label: str = "the PSA") -> dict[str, str]:
         ws = self.sheets["Summary"]
         r = self.r
         view: dict[str, int] = layout["view"]  # type: ignore[assignment]
@@ -774,8 +799,9 @@ class _Writer:
                         "this workbook").font = self.note
             else:
                 ws.cell(row=row, column=2, value=float(break_even_probability[y])).number_format = "0.0%"
-                ws.cell(row=row, column=3, value="from the PSA: share of samples whose cumulative "
-                        "net savings are >= 0 at the end of this year").font = self.note
+                ws.cell(row=row, column=3, value=f"from {psa_label}: share of samples whose "
+                        "cumulative net savings are >= 0 at the end of this year (a value, "
+                        "not a formula)").font = self.note
             refs[f"break_even_probability_{y + 1}"] = f"$B${row}"
 
         row += 2
@@ -816,6 +842,178 @@ class _Writer:
         for j, saver in enumerate(savers):
             ws.cell(row=row, column=3 + j,
                     value=f'=-SUMIFS({tot},{payer},"{saver}",{inv},"no")').number_format = _MONEY
+
+    # -- Scenarios and uncertainty: values from the model, not formulas --------------------
+    def _values_note(self, ws: "Worksheet", title: str, note: str) -> None:
+        self._title(ws, title, note)
+        ws.cell(row=3, column=1, value=(
+            "These are values, not formulas: they do not follow edits of the Inputs sheet. Run "
+            "parity business-case again to update them.")).font = self.note
+
+    def _table(self, ws: "Worksheet", row: int, header: Sequence[str],
+               rows: Sequence[Sequence[object]], formats: Sequence[Optional[str]]) -> int:
+        """Write a header and rows from column A; return the row after the table."""
+        self._header(ws, row, header)
+        for values in rows:
+            row += 1
+            for j, (value, fmt) in enumerate(zip(values, formats), start=1):
+                if isinstance(value, float) and math.isnan(value):
+                    value = "undefined"
+                cell = ws.cell(row=row, column=j, value=value)
+                if fmt and isinstance(value, (int, float)):
+                    cell.number_format = fmt
+        return row + 1
+
+    def scenarios(self, scenarios: "BusinessCaseScenarios") -> None:
+        ws = self.sheets[SCENARIOS_SHEET]
+        table = scenarios.summary
+        self._values_note(
+            ws, f"Scenarios: {self.r.strategy} vs {self.r.comparator}",
+            f"Each named scenario run by the model (scenarios.csv and "
+            f"business_case_scenarios.csv of the model folder) beside the business case as "
+            f"written; {self.money_label}, undiscounted except the NPV.",
+        )
+        ws.column_dimensions["A"].width = 52
+        ws.column_dimensions["B"].width = 26
+        names = list(table.index)
+        for j in range(len(names)):
+            ws.column_dimensions[_col(3 + j)].width = 22
+        row = 5
+        self._header(ws, row, ["Measure", "Key (column of the CSV table)"] + names)
+        row += 1
+        ws.cell(row=row, column=1, value="What the scenario changes")
+        ws.cell(row=row, column=2, value="description")
+        for j, name in enumerate(names):
+            ws.cell(row=row, column=3 + j, value=str(table.loc[name, "description"])).alignment = self.wrap
+        years = [c for c in table.columns if c.startswith("net_savings_year_")]
+        lines = list(SCENARIO_ROWS) + [
+            (c, f"Net savings in year {c.rsplit('_', 1)[1]}", _MONEY) for c in years
+        ]
+        none = "none within the horizon"
+        for key, label, fmt in lines:
+            row += 1
+            ws.cell(row=row, column=1, value=label)
+            ws.cell(row=row, column=2, value=key).font = self.note
+            for j, name in enumerate(names):
+                value = table.loc[name, key]
+                if key.endswith("break_even_year"):
+                    value = int(value) if int(value) else none
+                elif isinstance(value, float) and math.isnan(value):
+                    value = "undefined (no investment)"
+                else:
+                    value = float(value)
+                cell = ws.cell(row=row, column=3 + j, value=value)
+                if not isinstance(value, str):
+                    cell.number_format = fmt
+        row += 2
+        ws.cell(row=row, column=1, value=(
+            "Break-even year: the first year from whose end cumulative net savings stay >= 0 "
+            "(docs/methods/budget-impact.md, section 8.3 for the scenario files).")).font = self.note
+
+    def uncertainty(self, psa: "Optional[BusinessCasePsa]", tornado: Optional[pd.DataFrame],
+                    level: float) -> None:
+        ws = self.sheets[UNCERTAINTY_SHEET]
+        r = self.r
+        runs = []
+        if psa is not None:
+            runs.append(f"probabilistic sensitivity analysis (PSA) of {psa.n_samples:,} samples, "
+                        f"seed {psa.seed}")
+        if tornado is not None:
+            runs.append("one-way deterministic sensitivity analysis (DSA) of the ROI")
+        self._values_note(
+            ws, f"Uncertainty: {r.strategy} vs {r.comparator}",
+            "From the model's " + " and ".join(runs or ["runs (none given)"]) + f"; "
+            f"{self.money_label}. Method: docs/methods/budget-impact.md, section 8.",
+        )
+        ws.column_dimensions["A"].width = 30
+        for c in "BCDEFGH":
+            ws.column_dimensions[c].width = 22
+        ws.column_dimensions["I"].width = 60
+        row = 5
+        money, share = _MONEY, "0.0%"
+        ws.cell(row=row, column=1, value="Probability of breaking even by year (PSA)").font = self.bold
+        row += 1
+        if psa is None:
+            ws.cell(row=row, column=1, value=NOT_RUN)
+            ws.cell(row=row, column=2, value="run parity business-case with --psa N").font = self.note
+            row += 2
+        else:
+            be = psa.break_even()
+            row = self._table(
+                ws, row,
+                ["Year", "Probability cumulative net savings >= 0 at the end of the year",
+                 "The same, cash-releasing savings only",
+                 "Probability the break-even year is this year or earlier",
+                 "Base case cumulative net savings"],
+                [(int(y), float(b["probability"]), float(b["probability_cash"]),
+                  float(b["probability_stays"]), float(b["base_cumulative_net_savings"]))
+                 for y, b in be.iterrows()],
+                [_YEAR, share, share, share, money],
+            )
+            row += 1
+            low, high = (1 - level) / 2, (1 + level) / 2
+            ws.cell(row=row, column=1, value=(
+                f"Net savings by year: mean and {level:.0%} interval (PSA; {low:.1%} and "
+                f"{high:.1%} percentiles)")).font = self.bold
+            row += 1
+            intervals = psa.intervals(level)
+            row = self._table(
+                ws, row, ["Year", "Measure", "Base case", "Mean", "Lower", "Upper"],
+                [(int(i.year), i.measure, float(i.base_case), float(i.mean), float(i.lower),
+                  float(i.upper)) for i in intervals.itertuples(index=False)],
+                [_YEAR, None, money, money, money, money],
+            )
+            row += 1
+            ws.cell(row=row, column=1, value=(
+                f"Totals over the horizon: mean and {level:.0%} interval (PSA)")).font = self.bold
+            row += 1
+            summary = psa.summary(level)
+            ratio = {"roi": share, "cash_roi": share, "benefit_cost_ratio": "0.0000"}
+            self._header(ws, row, ["Measure", "Base case", "Mean", "Lower", "Upper",
+                                   "Probability above 0", "Samples undefined"])
+            labels = {key: label for key, label, _ in SCENARIO_ROWS}
+            for measure, m in summary.iterrows():
+                row += 1
+                fmt = ratio.get(str(measure), money)
+                values = [labels.get(str(measure), str(measure))]
+                values += [float(m[c]) for c in ("base_case", "mean", "lower", "upper",
+                                                 "probability_positive")]
+                values.append(int(m["undefined"]))
+                formats = [None, fmt, fmt, fmt, fmt, share, "0"]
+                for j, (value, f) in enumerate(zip(values, formats), start=1):
+                    if isinstance(value, float) and math.isnan(value):
+                        value = "undefined"
+                    cell = ws.cell(row=row, column=j, value=value)
+                    if f and not isinstance(value, str):
+                        cell.number_format = f
+            row += 3
+        ws.cell(row=row, column=1, value="Tornado of the return on investment (one-way DSA)").font = self.bold
+        row += 1
+        if tornado is None:
+            ws.cell(row=row, column=1, value=NOT_RUN)
+            return
+        fixed = tornado.attrs.get("fixed_by_case") or []
+        ws.cell(row=row, column=1, value=(
+            "Each uncertain parameter set in turn to the ends of its range, the others at the "
+            "business case's values; largest swing first"
+            + (f"; fixed by the business case, so left out: {', '.join(fixed)}" if fixed else "")
+        )).font = self.note
+        row += 1
+        measure = tornado.attrs.get("measure", "roi")
+        name = {"roi": "ROI", "cash_roi": "cash ROI", "npv": "NPV"}.get(measure, measure)
+        fmt = share if measure in ("roi", "cash_roi") else ("0.0000" if measure == "benefit_cost_ratio" else money)
+        if tornado.empty:
+            ws.cell(row=row, column=1, value="no parameter has a range (no PSA distributions)")
+            return
+        self._table(
+            ws, row,
+            ["Parameter", "Low", "High", "Base value", f"{name} at low", f"{name} at high",
+             f"Base case {name}", "Swing", "Range"],
+            [(t.parameter, float(t.low), float(t.high), float(t.base_value),
+              float(t.outcome_low), float(t.outcome_high), float(t.base_outcome),
+              float(t.swing), t.basis) for t in tornado.itertuples(index=False)],
+            [None, "0.0000", "0.0000", "0.0000", fmt, fmt, fmt, fmt, None],
+        )
 
     # -- Charts ----------------------------------------------------------------------------
     def charts(self, layout: dict[str, object]) -> None:
@@ -867,6 +1065,10 @@ def write_workbook(
     *,
     break_even_probability: Optional[Sequence[float]] = None,
     index: Optional[PriceIndex] = None,
+    psa: "Optional[BusinessCasePsa]" = None,
+    scenarios: "Optional[BusinessCaseScenarios]" = None,
+    tornado: Optional[pd.DataFrame] = None,
+    level: float = 0.95,
 ) -> dict[str, str]:
     """Write a business case as an Excel workbook whose totals are live formulas.
 
@@ -883,6 +1085,19 @@ def write_workbook(
         Summary says "not run" without it.
     index
         The price index (default: the NHS cost inflation index shipped with parity).
+    psa
+        A PSA of the same business case
+        (:func:`parity.business_case_uncertainty.psa`): fills the Summary's probability of
+        breaking even (instead of ``break_even_probability``) and adds the "Uncertainty"
+        sheet: break-even probabilities, intervals on net savings by year and on the totals.
+    scenarios
+        Named scenarios (:func:`parity.business_case_scenarios.scenarios`): adds the
+        "Scenarios" sheet, the scenarios side by side.
+    tornado
+        A ROI tornado (:func:`parity.business_case_tornado.roi_tornado`): adds its table to
+        the "Uncertainty" sheet.
+    level
+        Level of the PSA intervals.
 
     Returns
     -------
@@ -906,12 +1121,34 @@ def write_workbook(
             f"{len(break_even_probability)} break-even probabilities for {len(results.years)} "
             "budget years: give one per year"
         )
-    writer = _Writer(results, folder, case, profiles, index or PriceIndex(), model)
+    psa_label = "the PSA"
+    if psa is not None:
+        if break_even_probability is not None:
+            raise _core.InputError(
+                "give either break_even_probability or psa (whose probabilities are used), not both"
+            )
+        if len(psa.years) != len(results.years):
+            raise _core.InputError(
+                f"the PSA has {len(psa.years)} budget years and the business case "
+                f"{len(results.years)}: run both with the same horizon"
+            )
+        break_even_probability = list(psa.break_even()["probability"])
+        psa_label = f"the PSA ({psa.n_samples:,} samples, seed {psa.seed}; sheet Uncertainty)"
+    sheets = list(SHEETS)
+    extra = ([SCENARIOS_SHEET] if scenarios is not None else []) + (
+        [UNCERTAINTY_SHEET] if psa is not None or tornado is not None else []
+    )
+    sheets[sheets.index("Charts") + 1:sheets.index("Charts") + 1] = extra
+    writer = _Writer(results, folder, case, profiles, index or PriceIndex(), model, sheets)
     cells = writer.inputs()
     writer.assumptions()
     rows = writer.model_results()
     layout = writer.year_by_year(cells, rows)
-    refs = writer.summary(layout, break_even_probability)
+    refs = writer.summary(layout, break_even_probability, psa_label)
     writer.charts(layout)
+    if scenarios is not None:
+        writer.scenarios(scenarios)
+    if psa is not None or tornado is not None:
+        writer.uncertainty(psa, tornado, level)
     writer.book.save(path)
     return refs

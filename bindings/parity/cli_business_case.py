@@ -8,12 +8,16 @@ import argparse
 import math
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
 from . import _core
+from . import business_case_uncertainty as bcu
 from .budget_impact import BudgetImpactResults
-from .business_case import run_business_case
+from .business_case import business_case_inputs
+from .business_case_scenarios import BusinessCaseScenarios, folder_scenarios
+from .business_case_uncertainty import BusinessCasePsa
 from .populations import ics_population
 from .prices import PriceIndex
 
@@ -30,11 +34,26 @@ CSV_FILES = {
     "who_pays_who_saves.csv": "investing payer against saving payer",
 }
 
+#: The uncertainty CSV files ``--csv DIR`` writes: the PSA's with ``--psa N``, the scenarios'
+#: when the folder has scenarios.csv or business_case_scenarios.csv, the tornado's always.
+UNCERTAINTY_CSV_FILES = {
+    "break_even.csv": "probability of breaking even by each year (PSA)",
+    "intervals.csv": "mean and 95% interval of investment, savings and net savings by year (PSA)",
+    "psa_summary.csv": "ROI, NPV and net savings over the horizon with 95% intervals (PSA)",
+    "scenarios.csv": "the named scenarios side by side: ROI, NPV, break-even year, net savings",
+    "roi_tornado.csv": "one-way range of the ROI for each uncertain parameter",
+}
+
+#: How many tornado rows the terminal shows.
+TORNADO_ROWS = 5
+
 EPILOG = (
-    "The Excel workbook (--out FILE.xlsx) has the sheets Summary, Year by year, Charts, Inputs, "
-    "Assumptions and Model results; its totals are formulas over its own cells. --csv DIR "
-    "writes " + ", ".join(CSV_FILES) + ". Method: docs/methods/budget-impact.md; guide: "
-    "docs/how-to/business-case.md."
+    "The Excel workbook (--out FILE.xlsx) has the sheets Summary, Year by year, Charts, "
+    "Scenarios (when the folder has scenarios), Uncertainty (PSA and ROI tornado), Inputs, "
+    "Assumptions and Model results; its totals are formulas over its own cells, the scenarios "
+    "and uncertainty are values from the model. --csv DIR writes " + ", ".join(CSV_FILES)
+    + " and " + ", ".join(UNCERTAINTY_CSV_FILES) + ". Method: docs/methods/budget-impact.md; "
+    "guide: docs/how-to/business-case.md."
 )
 
 
@@ -62,6 +81,13 @@ def add_command(sub: "argparse._SubParsersAction") -> None:
                      "index, 2008/09 to 2024/25)")
     cmd.add_argument("--out", metavar="FILE.xlsx", help="write the Excel workbook")
     cmd.add_argument("--csv", metavar="DIR", help="write the tables as CSV files into DIR")
+    cmd.add_argument("--psa", type=int, metavar="N",
+                     help="run a probabilistic sensitivity analysis of N samples: probability "
+                     "of breaking even by year, intervals on net savings (default: none)")
+    cmd.add_argument("--seed", type=int, default=1, metavar="S",
+                     help="seed of the PSA (default 1): the same seed gives the same results")
+    cmd.add_argument("--threads", type=int, metavar="T",
+                     help="worker threads of the PSA (default: every core)")
     cmd.set_defaults(func=run_command)
 
 
@@ -96,6 +122,82 @@ def render_summary(results: BudgetImpactResults, currency: str = "GBP") -> str:
         f"(cash-releasing only: {_year(int(s['cash_break_even_year']))})",
     ]
     return "\n".join(lines)
+
+
+def _break_even_cell(year: int) -> str:
+    return str(year) if year else "none"
+
+
+def render_uncertainty(
+    psa: Optional[BusinessCasePsa],
+    scenarios: Optional[BusinessCaseScenarios],
+    tornado: Optional[pd.DataFrame],
+) -> str:
+    """The terminal lines of the uncertainty: the probability of breaking even by year (PSA),
+    the scenarios side by side and the top rows of the ROI tornado."""
+    lines: list[str] = []
+    if psa is not None:
+        be = psa.break_even()
+        intervals = psa.intervals().set_index(["measure", "year"])
+        lines += [
+            "",
+            f"Probability of breaking even (PSA, {psa.n_samples:,} samples, seed {psa.seed})",
+            f"  {'by the end of':<14}{'probability':>12}{'cash-releasing':>16}"
+            f"{'cumulative net savings, mean [95% interval]':>50}",
+        ]
+        for year, row in be.iterrows():
+            c = intervals.loc[("cumulative_net_savings", year)]
+            lines.append(
+                f"  {'year ' + str(year):<14}{row['probability']:>12.1%}"
+                f"{row['probability_cash']:>16.1%}"
+                f"{_money(c['mean']) + ' [' + _money(c['lower']) + ', ' + _money(c['upper']) + ']':>50}"
+            )
+    if scenarios is not None:
+        table = scenarios.summary
+        names = list(table.index)
+        width = max(14, *(len(n) + 2 for n in names))
+        lines += ["", "Scenarios", "  " + f"{'':<24}" + "".join(f"{n:>{width}}" for n in names)]
+        for label, key, fmt in (
+            ("return on investment", "roi", _share),
+            ("net present value", "npv", _money),
+            ("net savings", "net_savings", _money),
+            ("break-even year", "break_even_year", lambda y: _break_even_cell(int(y))),
+        ):
+            lines.append("  " + f"{label:<24}" + "".join(f"{fmt(table.loc[n, key]):>{width}}" for n in names))
+    if tornado is not None:
+        lines += ["", f"ROI tornado (top {TORNADO_ROWS}; each parameter over its 95% range, the "
+                  "others at the case's values)"]
+        if tornado.empty:
+            lines.append("  no parameter has a range (no PSA distributions in parameters.csv)")
+        else:
+            lines.append(f"  {'parameter':<24}{'range':>26}{'ROI at low':>14}{'ROI at high':>14}")
+            for t in tornado.head(TORNADO_ROWS).itertuples(index=False):
+                span = f"{t.low:.4g} to {t.high:.4g}"
+                lines.append(f"  {t.parameter:<24}{span:>26}{_share(t.outcome_low):>14}"
+                             f"{_share(t.outcome_high):>14}")
+    return "\n".join(lines)
+
+
+def write_uncertainty_csv(
+    out: Path,
+    psa: Optional[BusinessCasePsa],
+    scenarios: Optional[BusinessCaseScenarios],
+    tornado: Optional[pd.DataFrame],
+) -> list[Path]:
+    """Write the files of :data:`UNCERTAINTY_CSV_FILES` for the analyses that were run."""
+    out.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, pd.DataFrame] = {}
+    if psa is not None:
+        tables["break_even.csv"] = psa.break_even().reset_index()
+        tables["intervals.csv"] = psa.intervals()
+        tables["psa_summary.csv"] = psa.summary().reset_index()
+    if scenarios is not None:
+        tables["scenarios.csv"] = scenarios.summary.reset_index()
+    if tornado is not None:
+        tables["roi_tornado.csv"] = tornado
+    for name, table in tables.items():
+        table.to_csv(out / name, index=False)
+    return [out / name for name in tables]
 
 
 def write_csv(results: BudgetImpactResults, out: Path) -> list[Path]:
@@ -146,24 +248,36 @@ def run_command(args: argparse.Namespace) -> int:
             PriceIndex().level(args.price_year)
         except _core.InputError as err:
             raise _core.InputError(f"--price-year: {err}") from None
-    results = run_business_case(
+    if args.out and Path(args.out).suffix.lower() != ".xlsx":
+        raise _core.InputError(f"--out {args.out}: the workbook's name must end in .xlsx")
+    if args.psa is not None and args.psa < 1:
+        raise _core.InputError(f"--psa {args.psa}: give a number of samples of 1 or more, e.g. --psa 1000")
+    if args.seed < 0:
+        raise _core.InputError(f"--seed {args.seed}: give a whole number >= 0")
+    if args.threads is not None and args.threads < 0:
+        raise _core.InputError(f"--threads {args.threads}: give 1 or more (0: every core)")
+    inputs = business_case_inputs(
         folder, ics=args.ics, population=args.population, years=args.years,
         price_year=args.price_year,
     )
-    from .model import Model
-
-    currency = str(Model.from_folder(folder).spec.settings.currency or "GBP")
+    results = inputs.run()
+    currency = str(inputs.model.spec.settings.currency or "GBP")
+    psa = bcu.psa(inputs, args.psa, args.seed, threads=args.threads) if args.psa else None
+    # Named scenarios run whenever the folder has them; the tornado is deterministic and fast.
+    scenarios = bcu.scenarios(inputs) if folder_scenarios(inputs) else None
+    tornado = bcu.roi_tornado(inputs)
     if args.out:
-        if Path(args.out).suffix.lower() != ".xlsx":
-            raise _core.InputError(f"--out {args.out}: the workbook's name must end in .xlsx")
         from .business_case_workbook import write_workbook
 
-        write_workbook(results, args.out, folder)
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(results, args.out, folder, psa=psa, scenarios=scenarios, tornado=tornado)
     print(render_summary(results, currency))
+    print(render_uncertainty(psa, scenarios, tornado))
     if args.out:
         print(f"  wrote the workbook {args.out}")
     if args.csv:
         written = write_csv(results, Path(args.csv))
+        written += write_uncertainty_csv(Path(args.csv), psa, scenarios, tornado)
         print(f"  wrote {len(written)} CSV files to {args.csv}")
     sys.stdout.flush()
     return 0

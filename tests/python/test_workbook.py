@@ -13,7 +13,14 @@ from helpers import PARAMS, edit_file
 
 import parity
 from parity.business_case import read_business_case, run_business_case
-from parity.business_case_workbook import NOT_RUN, SHEETS, entrant_profiles, write_workbook
+from parity import business_case_uncertainty as bcu
+from parity.business_case_workbook import (
+    NOT_RUN,
+    SCENARIO_ROWS,
+    SHEETS,
+    entrant_profiles,
+    write_workbook,
+)
 
 openpyxl = pytest.importorskip("openpyxl", reason="the workbook needs openpyxl (parity[excel])")
 
@@ -301,3 +308,62 @@ def test_break_even_probabilities_from_a_psa_are_written(pcpm_case, tmp_path) ->
     assert got == probabilities
     with pytest.raises(parity.InputError, match="one per year"):
         write_workbook(pcpm_case, tmp_path / "bad.xlsx", PCPM, break_even_probability=[0.5])
+
+
+@pytest.fixture(scope="module")
+def pcpm_uncertainty():
+    return (bcu.psa(PCPM, n=200, seed=3, threads=1), bcu.scenarios(PCPM), bcu.roi_tornado(PCPM))
+
+
+def test_the_uncertainty_sheets_hold_the_psa_scenarios_and_tornado(
+    pcpm_case, pcpm_uncertainty, tmp_path
+) -> None:
+    psa, scenarios, tornado = pcpm_uncertainty
+    path = tmp_path / "uncertainty.xlsx"
+    refs = write_workbook(pcpm_case, path, PCPM, psa=psa, scenarios=scenarios, tornado=tornado)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == SHEETS[:3] + ["Scenarios", "Uncertainty"] + SHEETS[3:]
+    probabilities = list(psa.break_even()["probability"])
+    assert [book["Summary"][refs[f"break_even_probability_{y}"]].value
+            for y in pcpm_case.years] == probabilities
+    for name in ("Scenarios", "Uncertainty"):
+        assert "values, not formulas" in book[name]["A3"].value
+        assert not any(isinstance(c.value, str) and c.value.startswith("=")
+                       for row in book[name].iter_rows() for c in row)
+    ws = book["Scenarios"]
+    keys = {ws.cell(row=r, column=2).value: r for r in range(1, ws.max_row + 1)}
+    table = scenarios.summary
+    for key, _, _ in SCENARIO_ROWS:
+        if key.endswith("break_even_year"):
+            continue
+        got = [ws.cell(row=keys[key], column=3 + j).value for j in range(len(table))]
+        assert got == pytest.approx(list(table[key]), rel=1e-12), key
+    un = rows_by_label(book["Uncertainty"])
+    assert book["Uncertainty"].cell(row=un["Parameter"] + 1, column=1).value == tornado["parameter"].iloc[0]
+    # The summary's own probability cells and the "Uncertainty" sheet's agree.
+    first = un["Year"] + 1
+    assert [book["Uncertainty"].cell(row=first + i, column=2).value
+            for i in range(len(probabilities))] == probabilities
+
+
+def test_psa_and_given_probabilities_are_not_both_accepted(pcpm_case, pcpm_uncertainty, tmp_path) -> None:
+    psa = pcpm_uncertainty[0]
+    with pytest.raises(parity.InputError, match="not both"):
+        write_workbook(pcpm_case, tmp_path / "both.xlsx", PCPM, psa=psa,
+                       break_even_probability=[0.0] * 5)
+    three_years = run_business_case(PCPM, years=3)
+    with pytest.raises(parity.InputError, match="same horizon"):
+        write_workbook(three_years, tmp_path / "short.xlsx", PCPM, psa=psa)
+
+
+@needs_soffice
+def test_the_uncertainty_sheets_leave_the_formulas_unchanged(
+    pcpm_case, pcpm_uncertainty, tmp_path
+) -> None:
+    psa, scenarios, tornado = pcpm_uncertainty
+    path = tmp_path / "uncertainty.xlsx"
+    refs = write_workbook(pcpm_case, path, PCPM, psa=psa, scenarios=scenarios, tornado=tornado)
+    book = recalculate(path, tmp_path / "recalculated")
+    assert_summary_matches(book, refs, pcpm_case)
+    assert_year_by_year_matches(book, pcpm_case)
+    assert_who_pays_matches(book, pcpm_case)
