@@ -463,6 +463,15 @@ def budget_impact(
     """
     m = Model.from_folder(model) if isinstance(model, (str, os.PathLike)) else model
     spec = m.spec
+    if len(spec.tree):
+        # A tree's payoffs are present values at entry with no years attached; splitting them
+        # into budget years would need timings the model does not have, and leaving them out
+        # would show a budget without them.
+        raise _core.ModelError(
+            f"model '{spec.name}' is a decision tree: its payoffs are present values per person "
+            "with no budget year, so a budget impact cannot place them in years. Give the costs "
+            "as a Markov model (states with yearly costs) for a business case"
+        )
     settings = dict(spec.settings.to_pairs())
     categories_listed = {c.name: c for c in spec.cost_categories}
     model_year = spec.settings.price_year

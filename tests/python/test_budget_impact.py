@@ -248,3 +248,15 @@ def test_business_case_file_errors(tmp_path: Path) -> None:
         csv.writer(f).writerows(rows)
     with pytest.raises(parity.InputError, match=r"business_case.csv:5: 'uptake' has no source"):
         read_business_case(folder)
+
+
+def test_a_decision_tree_has_no_budget_years() -> None:
+    tree = parity.Model("tree", n_cycles=1)
+    tree.strategies("A")
+    tree.node("root")
+    tree.node("ill", parent="root", probability=0.1)
+    tree.node("well", parent="root", probability="C")
+    tree.payoff("ill", care=1000)
+    sizing = cohort_sizing(population=1000, entrants=[10.0], uptake=[1.0], horizon_years=1)
+    with pytest.raises(parity.ModelError, match="decision tree.*no budget year"):
+        budget_impact(tree, sizing, strategy="A", comparator="A")
