@@ -10,18 +10,17 @@ format is in ``docs/model-folder-format.md`` (section "scenarios.csv").
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence, Union
+from typing import TYPE_CHECKING, Sequence, Union
 
 import pandas as pd
 
 from . import _core, dsa
 from .measure import did_you_mean
+from .targets import read_csv
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -59,63 +58,15 @@ def _error(file: str, line: int, column: int, name: str, what: str, fix: str) ->
     return _core.InputError(f"{file}:{line}:{column} (column '{name}'): {what}. {fix}")
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of the file with comment lines emptied (so line numbers still count them).
-    A line inside a quoted cell, after an odd number of quotes, is never a comment."""
-    quotes = 0
-    for line in text.split("\n"):
-        outside = quotes % 2 == 0
-        yield "" if outside and line.lstrip(" \t").startswith("#") else line
-        quotes += line.count('"')
-
-
 def _rows(path: Path, file: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
-    """Header line, header (lower case) and the data rows as (line, cells), by the rules of
-    every model folder file: UTF-8 with or without a byte-order mark, CRLF accepted, blank
-    lines, empty rows and # comments skipped, quoted cells with commas, doubled quotes and line
-    breaks, spaces around cells removed, empty cells beyond the header dropped."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _core.InputError(
-            f"{file}: not UTF-8 text. Save it from Excel as 'CSV UTF-8 (Comma delimited)'"
-        ) from None
-    reader = csv.reader(io.StringIO("\n".join(_lines(text.replace("\r\n", "\n")))), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for cells in reader:
-            cells = [c.strip(" \t\r") for c in cells]
-            if any(cells):
-                records.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as err:
-        raise _core.InputError(
-            f"{file}:{start}: {err}. Put a cell holding a comma or a quote in double quotes and "
-            'write each quote inside it twice ("")'
-        ) from None
-    if not records:
+    """Header line, header (lower case) and the data rows as (line, cells), read by the rules
+    of every model folder file (:func:`parity.targets.read_csv`)."""
+    header_line, header, rows = read_csv(path, file)
+    if not header:
         raise _core.InputError(
             f"{file}: the file is empty. Its first row must be a header: "
             + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
         )
-    header_line, header = records[0]
-    while header and not header[-1]:
-        header.pop()
-    if len(header) == 1 and ";" in header[0]:
-        raise _core.InputError(
-            f"{file}:{header_line}:1: the header '{header[0]}' looks separated by semicolons. "
-            "Save the file as 'CSV UTF-8 (Comma delimited)'"
-        )
-    rows = []
-    for line, cells in records[1:]:
-        if len(cells) < len(header) or any(cells[len(header):]):
-            raise _core.InputError(
-                f"{file}:{line}: the row has {len(cells)} cells but the header (line "
-                f"{header_line}) has {len(header)} columns. Give every row one cell per column "
-                '(leave cells empty if they do not apply) and quote cells holding commas ("a, b")'
-            )
-        rows.append((line, cells[: len(header)]))
     return header_line, [h.lower() for h in header], rows
 
 
