@@ -253,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="parity",
         description="Cohort state-transition and cost-effectiveness models for mental health.",
         epilog="Exit status: 0 success; 2 a model folder has a problem (the message names the "
-        "file and line); 1 an output file cannot be written.",
+        "file and line); 1 an output file cannot be written, or (parity replicate) a figure "
+        "expected reproduced or calibrated is outside its tolerance.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
