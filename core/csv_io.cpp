@@ -163,6 +163,7 @@ void read_settings(const Sheet& sheet, ModelSpec& spec) {
 }
 
 // The compiler checks each row's source; only the reader can tell that the column is missing.
+// (parameters.csv requires the column in its schema; tables.csv has it optional.)
 void require_source_column(const Sheet& sheet, const ModelSpec& spec) {
     if (spec.settings.require_sources && !sheet.has("source"))
         throw InputError(file_only(sheet.file()), "the file has no source column",
@@ -172,7 +173,6 @@ void require_source_column(const Sheet& sheet, const ModelSpec& spec) {
 }
 
 void read_parameters(const Sheet& sheet, ModelSpec& spec) {
-    require_source_column(sheet, spec);
     Names seen("parameter");
     for (const auto& row : sheet.rows()) {
         Parameter p;

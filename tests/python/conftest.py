@@ -8,12 +8,11 @@ are in helpers.py.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Callable
 
 import pytest
-from helpers import SICK_SICKER, SICK_SICKER_AGE, edit_file
+from helpers import SICK_SICKER, SICK_SICKER_AGE, broken_copy
 
 import parity
 
@@ -48,9 +47,6 @@ def broken_folder(tmp_path: Path) -> Callable[[str, str, str], Path]:
     first ``old`` of ``file`` replaced by ``new``; returns the folder."""
 
     def make(file: str, old: str, new: str) -> Path:
-        folder = tmp_path / "broken_model"
-        shutil.copytree(SICK_SICKER, folder)
-        edit_file(folder / file, old, new)
-        return folder
+        return broken_copy(SICK_SICKER, tmp_path / "broken_model", file, old, new)
 
     return make

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import math
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,3 +66,24 @@ def two_state_model(
     m.reward("Alive", nhs_acute="c_alive", utility="u_alive")
     m.initial(Alive=1)
     return m
+
+
+def plain_number_parameters(folder: Path) -> dict[str, float]:
+    """Parameter cells of ``folder``/parameters.csv that hold plain numbers, read without the
+    engine (expressions are left out: tests recompute them by hand)."""
+    out = {}
+    with open(folder / "parameters.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            try:
+                out[row["name"]] = float(row["value"])
+            except ValueError:
+                pass
+    return out
+
+
+def broken_copy(source: Path, target: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the model folder ``source`` at ``target`` with the first ``old`` of ``file``
+    replaced by ``new``; returns the copy."""
+    shutil.copytree(source, target)
+    edit_file(target / file, old, new)
+    return target

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import PARAMS, edit_file
+from helpers import PARAMS, edit_file, plain_number_parameters
 
 import parity
 from parity.scenario_file import read_folder_scenarios
@@ -20,11 +20,7 @@ FOLDER = PARAMS / "ltc_comorbidity"
 STRATEGIES = ["usual_care", "collaborative_care"]
 STATES = ["not_depressed", "depressed", "remitted", "dead"]
 POPULATION_VIEW = "Population view: 30% depressed at the start"
-PAYERS = {
-    "nhs_acute", "nhs_primary_care", "nhs_mental_health", "nhs_community", "nhs_other",
-    "local_authority_social_care", "other_public_sector", "employers", "individuals",
-    "wider_society",
-}
+PAYERS = set(dict(parity._core.payer_descriptions()))
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +32,6 @@ def model() -> parity.Model:
 def values(model: parity.Model) -> dict[str, float]:
     return dict(model.parameter_values(0))
 
-
-def raw_inputs() -> dict[str, float]:
-    """Parameter cells holding plain numbers, read from parameters.csv without the engine."""
-    out = {}
-    with open(FOLDER / "parameters.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            try:
-                out[row["name"]] = float(row["value"])
-            except ValueError:
-                pass  # an expression: recomputed by hand in the tests
-    return out
 
 
 def table(name: str) -> dict[int, dict[str, float]]:
@@ -96,7 +81,7 @@ def test_rows_are_probabilities_summing_to_one(model: parity.Model, strategy: st
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_onset_is_the_lunghi_rate_in_both_strategies(model: parity.Model, strategy: str) -> None:
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     life = table("ons_mx_uk_2022_2024.csv")
     dt = model.spec.settings.cycle_length
     onset = 1 - math.exp(-p["r_onset"] * dt)  # 9.47 per 1,000 person-years (Lunghi 2016)
@@ -172,7 +157,7 @@ def test_physical_costs_split_by_the_acute_share(model: parity.Model, values: di
 
 
 def test_cost_of_illness_by_hand(values: dict) -> None:
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     u_low = p["c_pp_ltc_comorbid"] / p["c_pp_ltc"] - 1
     share = {u: p["p_comorbid"] * u / ((1 - p["p_comorbid"]) + p["p_comorbid"] * (1 + u))
              for u in (u_low, p["uplift_high"])}
@@ -207,7 +192,7 @@ def hand_two_cycles(start_depressed: float = 1.0) -> dict[str, dict[str, float]]
     dict
         Per strategy, the undiscounted cost, QALYs and life-years.
     """
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     life = table("ons_mx_uk_2022_2024.csv")
     index = table("cost_inflation_index.csv")
     dt = 1 / 3

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import csv
 import math
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import PARAMS, edit_file
+from helpers import PARAMS, broken_copy, plain_number_parameters
 
 import parity
 
@@ -24,17 +23,6 @@ MONTH = 1 / 12
 def model() -> parity.Model:
     return parity.load(FOLDER)
 
-
-def raw_inputs() -> dict[str, float]:
-    """Parameter cells that hold plain numbers, read from parameters.csv without the engine."""
-    out = {}
-    with open(FOLDER / "parameters.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            try:
-                out[row["name"]] = float(row["value"])
-            except ValueError:
-                pass  # an expression, recomputed by hand in the tests
-    return out
 
 
 def mx_at(age: int) -> dict[str, float]:
@@ -123,7 +111,7 @@ def test_payers_and_cash_releasing(model: parity.Model) -> None:
 
 
 def test_staff_cost_caseload_and_cost_per_course(model: parity.Model) -> None:
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     wte = {
         "wte_consultant_psychiatrist": p["c_hour_consultant_psychiatrist"],
         "wte_psychologist_band_8a": p["c_hour_band_8a"],
@@ -146,7 +134,7 @@ def test_two_months_undiscounted_by_hand(model: parity.Model) -> None:
     """Two monthly cycles, no discounting, each month counted at its start: month 0 is everyone
     referred; month 1 has the survivors split by p_start, and the course cost is paid on the
     move into treatment."""
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     v = model.parameter_values()
     mx = mx_at(int(model.spec.settings.start_age))  # month 1 is still in the same year of age
     mx_mix = p["share_female"] * mx["female"] + (1 - p["share_female"]) * mx["male"]
@@ -174,7 +162,7 @@ def test_two_months_undiscounted_by_hand(model: parity.Model) -> None:
 def test_pcpcs_ratio_measure_by_hand(model: parity.Model) -> None:
     """targets.csv's 'about a third' measure: annual saving after treatment over the PCPCS
     cost per course inflated from 2013/14 to 2024/25."""
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     base = annual_use_costs(p)
     saving = sum(base[s] * p[FALL_AFTER[s]] for s in SERVICES)
     inflation = (1 + p["hchs_pct_2014_15"] / 100) * p["nhscii_2024_25"] / 100
@@ -208,7 +196,7 @@ def test_targets_file_names_known_quantities() -> None:
         rows = list(csv.DictReader(f))
     assert {r["expected"] for r in rows} <= {"reproduced", "calibrated", "not reproduced"}
     assert any(r["expected"] == "reproduced" for r in rows)
-    names = {p for p in raw_inputs()} | set(parity.load(FOLDER).parameter_values().index)
+    names = {p for p in plain_number_parameters(FOLDER)} | set(parity.load(FOLDER).parameter_values().index)
     for r in rows:
         assert r["source"].strip()
         if r["expected"] != "not reproduced" or r["measure"]:
@@ -220,10 +208,7 @@ def test_targets_file_names_known_quantities() -> None:
 @pytest.fixture
 def broken(tmp_path: Path):
     def make(file: str, old: str, new: str) -> Path:
-        folder = tmp_path / "pcpm_broken"
-        shutil.copytree(FOLDER, folder)
-        edit_file(folder / file, old, new)
-        return folder
+        return broken_copy(FOLDER, tmp_path / "pcpm_broken", file, old, new)
 
     return make
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import PARAMS, edit_file
+from helpers import PARAMS, edit_file, plain_number_parameters
 
 import parity
 
@@ -37,21 +37,10 @@ def life_table_long() -> dict[tuple[int, str], dict[str, float]]:
         }
 
 
-def raw_inputs() -> dict[str, float]:
-    """Parameter cells that hold plain numbers, read from parameters.csv without the engine."""
-    out = {}
-    with open(FOLDER / "parameters.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            try:
-                out[row["name"]] = float(row["value"])
-            except ValueError:
-                pass  # an expression, recomputed by hand below
-    return out
-
 
 def death_probabilities(age: int) -> tuple[float, float]:
     """Smoker and ex-smoker annual death probabilities at ``age``, by hand from the inputs."""
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     table = life_table_long()
     mx = p["p_male"] * table[(age, "male")]["mx"] + (1 - p["p_male"]) * table[(age, "female")]["mx"]
     smr = p["smr_smi"] if age < 75 else p["smr_smi_75plus"]
@@ -131,7 +120,7 @@ def inflated_cost_per_smoker() -> float:
 def test_two_undiscounted_cycles_by_hand(strategy: str, p_quit: float | None) -> None:
     """Costs and QALYs of the first two years, undiscounted, from the raw inputs (correction
     `end`: year t is counted by the cohort at point t)."""
-    p = raw_inputs()
+    p = plain_number_parameters(FOLDER)
     if p_quit is None:
         odds = p["p_quit_uc_12m"] / (1 - p["p_quit_uc_12m"]) * p["or_bsc"]
         p_quit = odds / (1 + odds)
