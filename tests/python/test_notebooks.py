@@ -47,7 +47,11 @@ def python3_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_the_notebooks_are_there() -> None:
     names = {p.name for p in NOTEBOOK_FILES}
-    assert {"01_quick_start.ipynb", "02_perinatal.ipynb"} <= names
+    assert {
+        "01_quick_start.ipynb",
+        "02_perinatal.ipynb",
+        "03_long_term_conditions.ipynb",
+    } <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.name)
