@@ -51,6 +51,7 @@ def test_the_notebooks_are_there() -> None:
         "01_quick_start.ipynb",
         "02_perinatal.ipynb",
         "03_long_term_conditions.ipynb",
+        "04_pcpm_business_case.ipynb",
     } <= names
 
 
