@@ -52,6 +52,7 @@ def test_the_notebooks_are_there() -> None:
         "02_perinatal.ipynb",
         "03_long_term_conditions.ipynb",
         "04_pcpm_business_case.ipynb",
+        "05_uncertainty_and_value_of_information.ipynb",
     } <= names
 
 
