@@ -53,6 +53,7 @@ def test_the_notebooks_are_there() -> None:
         "03_long_term_conditions.ipynb",
         "04_pcpm_business_case.ipynb",
         "05_uncertainty_and_value_of_information.ipynb",
+        "06_build_your_own_model.ipynb",
     } <= names
 
 
