@@ -210,7 +210,7 @@ def replicate(folders: PathLike | Sequence[PathLike]) -> pd.DataFrame:
         One row per figure with the columns of :data:`COLUMNS`: ``model`` (the folder's name),
         ``report``, ``id``, ``figure``, ``published``, ``model_value`` (NaN for a figure not
         reproduced that has no measure), ``difference`` (model - published),
-        ``relative_difference`` (difference / |published|), ``unit``, ``tolerance``,
+        ``relative_difference`` (difference / abs(published)), ``unit``, ``tolerance``,
         ``status`` (:data:`REPRODUCED`, :data:`CALIBRATED`, :data:`NOT_REPRODUCED` or
         :data:`FAILED`), ``source``, ``notes``, then ``expected``, ``comparison``,
         ``scenario`` and ``measure`` as read.
