@@ -27,15 +27,35 @@ def _axes(ax: "Axes | None") -> "Axes":
     return ax
 
 
-def _thousands(axis) -> None:
-    from matplotlib.ticker import StrMethodFormatter
+def _tick(x: float, _position: object = None) -> str:
+    """A tick label with thousands separators that keeps the decimals small values need."""
+    if abs(x) >= 1000 or x == round(x):
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
 
-    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+def _thousands(axis) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(_tick))
+
+
+def _symbol(currency: str) -> str:
+    return {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
 
 
 def _money(currency: str, price_year: str) -> str:
-    symbol = {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
-    return f"{symbol.strip()}{', ' + price_year + ' prices' if price_year else ''}"
+    return f"{_symbol(currency).strip()}{', ' + price_year + ' prices' if price_year else ''}"
+
+
+def _threshold_lines(ax: "Axes", currency: str, wtp: Iterable[float] = NICE_THRESHOLDS) -> None:
+    """Dashed vertical lines at each willingness to pay, labelled at the top (e.g. £20,000)."""
+    for w in wtp:
+        ax.axvline(w, linestyle="--", linewidth=1, color="grey")
+        ax.annotate(
+            f"{_symbol(currency)}{w:,.0f}", (w, 1.0), xycoords=("data", "axes fraction"),
+            xytext=(2, -2), textcoords="offset points", fontsize=8, color="grey", va="top",
+        )
 
 
 def ce_plane(
@@ -60,7 +80,7 @@ def ce_plane(
     x = np.array(ax.get_xlim())
     for w in wtp:
         ax.plot(x, w * x, linestyle="--", linewidth=1, color="grey")
-        ax.annotate(f"{w:,.0f} per QALY", (x[1], w * x[1]), fontsize=8, color="grey", ha="right", va="bottom")
+        ax.annotate(f"{_symbol(psa.currency)}{w:,.0f} per QALY", (x[1], w * x[1]), fontsize=8, color="grey", ha="right", va="bottom")
     ax.set_xlim(x)
     ax.axhline(0, color="black", linewidth=0.5)
     ax.axvline(0, color="black", linewidth=0.5)
@@ -88,8 +108,7 @@ def ceac(
     if frontier:
         ceaf = psa.ceaf(curves["wtp"].unique())
         ax.plot(ceaf["wtp"], ceaf["probability"], color="black", linewidth=3, alpha=0.25, label="Frontier (CEAF)")
-    for w in NICE_THRESHOLDS:
-        ax.axvline(w, linestyle="--", linewidth=1, color="grey")
+    _threshold_lines(ax, psa.currency)
     ax.set_ylim(0, 1)
     _thousands(ax.xaxis)
     ax.set_xlabel(f"Willingness to pay per QALY ({_money(psa.currency, psa.price_year)})")
@@ -105,6 +124,9 @@ def expected_loss(psa: "UncertaintyAnalysis", wtp: Iterable[float] | None = None
     table = psa.expected_loss(wtp)
     for name, group in table.groupby("strategy", sort=False):
         ax.plot(group["wtp"], group["expected_loss"], label=name)
+    _threshold_lines(ax, psa.currency)
+    _thousands(ax.xaxis)
+    _thousands(ax.yaxis)
     ax.set_xlabel(f"Willingness to pay per QALY ({_money(psa.currency, psa.price_year)})")
     ax.set_ylabel(f"Expected loss per person ({_money(psa.currency, psa.price_year)})")
     ax.set_title("Expected loss")
@@ -117,8 +139,9 @@ def evpi(psa: "UncertaintyAnalysis", wtp: Iterable[float] | None = None, ax: "Ax
     ax = _axes(ax)
     table = psa.evpi(wtp)
     ax.plot(table["wtp"], table["evpi_per_person"], color="black")
-    for w in NICE_THRESHOLDS:
-        ax.axvline(w, linestyle="--", linewidth=1, color="grey")
+    _threshold_lines(ax, psa.currency)
+    _thousands(ax.xaxis)
+    _thousands(ax.yaxis)
     ax.set_xlabel(f"Willingness to pay per QALY ({_money(psa.currency, psa.price_year)})")
     ax.set_ylabel(f"EVPI per person ({_money(psa.currency, psa.price_year)})")
     ax.set_title("Expected value of perfect information")

@@ -86,6 +86,18 @@ class UncertaintyAnalysis:
         self.price_year = price_year
         self.wtp = list(wtp)
 
+    # ---- display ---------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        from .uncertainty_display import as_text
+
+        return as_text(self)
+
+    def _repr_html_(self) -> str:
+        from .uncertainty_display import as_html
+
+        return as_html(self)
+
     # ---- summaries -------------------------------------------------------------------------
 
     def summary(self) -> pd.DataFrame:

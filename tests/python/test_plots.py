@@ -120,9 +120,15 @@ def test_expected_loss_and_evpi_curves(psa) -> None:
     grid = [0, 50_000, 100_000]
     loss = plots.expected_loss(psa, grid)
     evpi = plots.evpi(psa, grid)
-    lowest = np.min([line.get_ydata() for line in loss.get_lines()], axis=0)
+    curves = [line for line in loss.get_lines() if line.get_label() in psa.strategies]
+    assert len(curves) == len(psa.strategies)
+    lowest = np.min([line.get_ydata() for line in curves], axis=0)
     np.testing.assert_allclose(evpi.get_lines()[0].get_ydata(), lowest, rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(lowest, psa.evpi(grid)["evpi_per_person"], rtol=1e-12, atol=1e-9)
+    for ax in (loss, evpi):  # NICE's thresholds marked and named in the model's currency
+        marked = sorted(line.get_xdata()[0] for line in ax.get_lines()[-2:])
+        assert marked == [20_000, 30_000]
+        assert {"$20,000", "$30,000"} <= {text.get_text() for text in ax.texts}
 
 
 def test_evppi_bars(psa) -> None:
