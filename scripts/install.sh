@@ -9,6 +9,8 @@ packages=(g++ pkg-config libeigen3-dev libboost-dev libboost-math-dev libfccp-de
           libmuparser-dev librandom123-dev)
 # The tests recalculate the business-case workbook headless to check its formulas.
 packages+=(libreoffice-calc)
+# The tests render `parity report`'s HTML in headless Chromium and screenshot it.
+packages+=(chromium)
 command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 command -v ninja >/dev/null 2>&1 || packages+=(ninja-build)
 python=${PYTHON:-python3}

@@ -12,6 +12,7 @@ from .psa import PsaResults, run_psa
 # parity.replicate is the function; take the module's other names with
 # `from parity.replicate import ...`
 from .replicate import replicate
+from .report import report
 from .results import Results
 from .uncertainty import UncertaintyAnalysis
 
@@ -30,5 +31,6 @@ __all__ = [
     "load",
     "net_benefit_table",
     "replicate",
+    "report",
 ]
 __version__ = "0.1.0"

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import _core
 from .cli_business_case import add_command as add_business_case_command
+from .cli_report import add_command as add_report_command
 from .cli_uncertainty import add_commands as add_uncertainty_commands
 from .model import Model
 from .replicate import failures, render_markdown, render_text, replicate, target_folders
@@ -323,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_uncertainty_commands(sub, _analyse_each_folder)
     add_business_case_command(sub)
+    add_report_command(sub)
     return parser
 
 
