@@ -34,6 +34,13 @@ def _tick(x: float, _position: object = None) -> str:
     return f"{x:.3g}"
 
 
+def _value(x: float) -> str:
+    """A parameter value as a reader writes it: 9,420 rather than 9.42e+03, 0.0123 as is."""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
 def _thousands(axis) -> None:
     from matplotlib.ticker import FuncFormatter
 
@@ -184,7 +191,7 @@ def tornado(
     y = np.arange(len(data))
     ax.barh(y, data["outcome_low"] - base, left=base, color="tab:blue", label="Low value")
     ax.barh(y, data["outcome_high"] - base, left=base, color="tab:orange", label="High value")
-    labels = [f"{p} ({lo:.3g} to {hi:.3g})" for p, lo, hi in zip(data["parameter"], data["low"], data["high"])]
+    labels = [f"{p} ({_value(lo)} to {_value(hi)})" for p, lo, hi in zip(data["parameter"], data["low"], data["high"])]
     ax.set_yticks(y, labels)
     ax.axvline(base, color="black", linewidth=1)
     label = table.attrs.get("outcome", "Outcome")
@@ -192,6 +199,7 @@ def tornado(
     price_year = price_year if price_year is not None else table.attrs.get("price_year", "")
     if currency and table.attrs.get("measure", "incremental_net_monetary_benefit") in _MONEY_MEASURES:
         label += f" ({_money(currency, price_year or '')})"
+    _thousands(ax.xaxis)
     ax.set_xlabel(label)
     ax.set_title("One-way sensitivity analysis")
     ax.legend()

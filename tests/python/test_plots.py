@@ -168,3 +168,7 @@ def test_tornado_bars(psa) -> None:
     assert "$" not in qalys.get_xlabel()
     # A currency given explicitly wins.
     assert "£" in plots.tornado(table, currency="GBP").get_xlabel()
+    # Parameter values in the labels as a reader writes them, not in e notation.
+    costs = table[table["parameter"].str.startswith("c_")].head(1)
+    label = plots.tornado(costs).get_yticklabels()[0].get_text()
+    assert "e+" not in label and f"{costs['low'].iloc[0]:,.0f}" in label
