@@ -40,7 +40,8 @@ void bind_cohort(py::module_& m) {
         .def_readonly("cycle_costs", &StrategyOutcomes::cycle_costs)
         .def_readonly("cycle_qalys", &StrategyOutcomes::cycle_qalys)
         .def_readonly("cycle_life_years", &StrategyOutcomes::cycle_life_years)
-        .def_readonly("tree", &StrategyOutcomes::tree);
+        .def_readonly("tree", &StrategyOutcomes::tree)
+        .def_readonly("tree_year_costs", &StrategyOutcomes::tree_year_costs);
 
     py::class_<Outcomes>(m, "Outcomes")
         .def_readonly("states", &Outcomes::states)
@@ -48,7 +49,8 @@ void bind_cohort(py::module_& m) {
         .def_readonly("correction_weights", &Outcomes::correction_weights)
         .def_readonly("cost_discount", &Outcomes::cost_discount)
         .def_readonly("outcome_discount", &Outcomes::outcome_discount)
-        .def_readonly("strategies", &Outcomes::strategies);
+        .def_readonly("strategies", &Outcomes::strategies)
+        .def_readonly("has_tree", &Outcomes::has_tree);
 
     py::class_<CompiledModel>(m, "CompiledModel")
         .def(py::init<ModelSpec>(), py::arg("spec"), py::call_guard<py::gil_scoped_release>())

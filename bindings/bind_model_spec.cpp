@@ -131,10 +131,15 @@ void bind_model_spec(py::module_& m) {
         .def_readwrite("node", &TreePayoff::node)
         .def_readwrite("category", &TreePayoff::category)
         .def_readwrite("expression", &TreePayoff::expression)
+        .def_readwrite("from_year", &TreePayoff::from_year)
+        .def_readwrite("years", &TreePayoff::years)
         .def_readwrite("notes", &TreePayoff::notes)
         .def_readwrite("where", &TreePayoff::where)
         .def_readwrite("node_where", &TreePayoff::node_where)
-        .def_readwrite("category_where", &TreePayoff::category_where);
+        .def_readwrite("category_where", &TreePayoff::category_where)
+        .def_readwrite("from_year_where", &TreePayoff::from_year_where)
+        .def_readwrite("years_where", &TreePayoff::years_where)
+        .def_property_readonly("timed", &TreePayoff::timed);
 
     py::class_<Settings>(m, "Settings")
         .def(py::init<>())

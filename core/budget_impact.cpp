@@ -75,6 +75,54 @@ void check_spec(const BudgetImpactSpec& spec) {
     }
 }
 
+/// The Markov model's costs: the cohort entering at cycle e is at its own cycle c - e in budget
+/// cycle c, so its time-dependent costs run on its own clock (a convolution).
+void add_markov_costs(const StrategyOutcomes& s, const std::vector<double>& weights,
+                      CorrectionMethod method, const Eigen::VectorXd& starts, int horizon_years,
+                      Eigen::MatrixXd& per_cycle) {
+    const Eigen::Index budget_cycles = per_cycle.rows();
+    if (s.cycle_costs.rows() == 0) {
+        throw ModelError(
+            format_error({}, "strategy '" + s.strategy + "' was run without per-cycle rewards",
+                         "Run the model with keep_cycles=True"));
+    }
+    const Eigen::MatrixXd profile = cycle_cost_profile(s.cycle_costs, weights, method);
+    if (profile.rows() < budget_cycles) {
+        throw ModelError(format_error({},
+                                      "the model was run for " + std::to_string(profile.rows()) +
+                                          " cycles but a " + std::to_string(horizon_years) +
+                                          "-year budget needs " + std::to_string(budget_cycles),
+                                      "Run it with n_cycles >= " + std::to_string(budget_cycles)));
+    }
+    for (Eigen::Index e = 0; e < budget_cycles; ++e) {
+        if (starts(e) == 0.0) continue;
+        per_cycle.bottomRows(budget_cycles - e) += starts(e) * profile.topRows(budget_cycles - e);
+    }
+}
+
+/// The decision tree's costs: year y after entry of the cohort entering at cycle e falls at
+/// budget cycle e + yK, on the cohort's own clock like its Markov part.
+void add_tree_costs(const StrategyOutcomes& s, const Eigen::VectorXd& starts, int k,
+                    Eigen::MatrixXd& per_cycle) {
+    const Eigen::Index budget_cycles = per_cycle.rows();
+    if (s.tree_year_costs.rows() == 0 || s.tree_year_costs.cols() != per_cycle.cols()) {
+        throw ModelError(format_error(
+            {},
+            "strategy '" + s.strategy +
+                "' is a decision tree but its costs by year since entry are missing",
+            "Give the outcomes of CompiledModel::evaluate (which keeps tree_year_costs), or "
+            "Evaluator::tree_year_costs for a sample"));
+    }
+    for (Eigen::Index e = 0; e < budget_cycles; ++e) {
+        if (starts(e) == 0.0) continue;
+        for (Eigen::Index y = 0; y < s.tree_year_costs.rows(); ++y) {
+            const Eigen::Index c = e + y * k;
+            if (c >= budget_cycles) break;
+            per_cycle.row(c) += starts(e) * s.tree_year_costs.row(y);
+        }
+    }
+}
+
 }  // namespace
 
 EntryTiming parse_entry_timing(const std::string& name) {
@@ -149,32 +197,16 @@ BudgetImpact budget_impact(const Outcomes& outcomes, CorrectionMethod method, do
     BudgetImpact out;
     out.categories = outcomes.categories;
     out.entrants = spec.entrants;
+    const auto n_cost = static_cast<Eigen::Index>(outcomes.categories.size());
+    const bool markov = !outcomes.states.empty();  // a tree alone has no cycles
     for (const auto& s : outcomes.strategies) {
         out.strategies.push_back(s.strategy);
-        if (s.cycle_costs.rows() == 0) {
-            throw ModelError(
-                format_error({}, "strategy '" + s.strategy + "' was run without per-cycle rewards",
-                             "Run the model with keep_cycles=True"));
-        }
-        const Eigen::MatrixXd profile =
-            cycle_cost_profile(s.cycle_costs, outcomes.correction_weights, method);
-        if (profile.rows() < budget_cycles) {
-            throw ModelError(
-                format_error({},
-                             "the model was run for " + std::to_string(profile.rows()) +
-                                 " cycles but a " + std::to_string(spec.horizon_years) +
-                                 "-year budget needs " + std::to_string(budget_cycles),
-                             "Run it with n_cycles >= " + std::to_string(budget_cycles)));
-        }
-        // Convolution: the cohort entering at cycle e is at its own cycle c - e in budget
-        // cycle c, so its time-dependent costs run on its own clock.
-        Eigen::MatrixXd per_cycle = Eigen::MatrixXd::Zero(budget_cycles, profile.cols());
-        for (Eigen::Index e = 0; e < budget_cycles; ++e) {
-            if (starts(e) == 0.0) continue;
-            per_cycle.bottomRows(budget_cycles - e) +=
-                starts(e) * profile.topRows(budget_cycles - e);
-        }
-        Eigen::MatrixXd yearly(spec.horizon_years, profile.cols());
+        Eigen::MatrixXd per_cycle = Eigen::MatrixXd::Zero(budget_cycles, n_cost);
+        if (markov)
+            add_markov_costs(s, outcomes.correction_weights, method, starts, spec.horizon_years,
+                             per_cycle);
+        if (outcomes.has_tree) add_tree_costs(s, starts, k, per_cycle);
+        Eigen::MatrixXd yearly(spec.horizon_years, n_cost);
         for (int y = 0; y < spec.horizon_years; ++y) {
             yearly.row(y) =
                 per_cycle.middleRows(static_cast<Eigen::Index>(y) * k, k).colwise().sum();

@@ -63,8 +63,10 @@ struct Plan {
             parameter.push_back(static_cast<int>(k));
             needs_parameters = true;
         }
+        shell.states = base.states;  // empty for a tree alone: no per-cycle costs
         shell.categories = base.categories;
         shell.correction_weights = base.correction_weights;
+        shell.has_tree = base.has_tree;
         shell.strategies.resize(2);
         shell.strategies[0].strategy = s.investment.strategy;
         shell.strategies[1].strategy = s.investment.comparator;
@@ -103,7 +105,8 @@ class BudgetObserver : public SampleObserver {
 public:
     BudgetObserver(const Plan& plan, BudgetPsaOutcomes& out)
         : plan_(plan), out_(out), outcomes_(plan.shell) {
-        if (plan.needs_parameters) values_evaluator_ = std::make_unique<Evaluator>(plan.model);
+        if (plan.needs_parameters || plan.shell.has_tree)
+            evaluator_ = std::make_unique<Evaluator>(plan.model);
     }
 
     void observe(std::uint64_t index, std::size_t count, const double* parameters,
@@ -122,9 +125,15 @@ public:
                     cycle_costs + (b * plan_.n_strategies + which[k]) * plan_.points * n_cat;
                 outcomes_.strategies[k].cycle_costs = Eigen::Map<const RowMajor>(src, rows, cols);
             }
-            if (values_evaluator_)
-                values_ =
-                    values_evaluator_->parameter_values(0, parameters + b * plan_.n_parameters);
+            const double* sample = parameters + b * plan_.n_parameters;
+            if (plan_.needs_parameters) values_ = evaluator_->parameter_values(0, sample);
+            if (plan_.shell.has_tree) {
+                // A tree's costs by year since entry are not cycle costs: evaluate them for the
+                // sample's parameters (the cohort is not run again).
+                auto years = evaluator_->tree_year_costs(sample);
+                outcomes_.strategies[0].tree_year_costs = std::move(years[plan_.strategy]);
+                outcomes_.strategies[1].tree_year_costs = std::move(years[plan_.comparator]);
+            }
             const BudgetImpact budget = plan_.budget(outcomes_, values_);
             const InvestmentSummary s = investment_summary(budget, plan_.spec.investment);
 
@@ -154,8 +163,8 @@ public:
 private:
     const Plan& plan_;
     BudgetPsaOutcomes& out_;
-    Outcomes outcomes_;  // this worker's copy of the plan's shell
-    std::unique_ptr<Evaluator> values_evaluator_;
+    Outcomes outcomes_;                     // this worker's copy of the plan's shell
+    std::unique_ptr<Evaluator> evaluator_;  // parameter values and tree costs of a sample
     std::vector<double> values_;
 };
 
@@ -173,6 +182,8 @@ BudgetPsa run_budget_psa(const CompiledModel& model, const PsaOptions& options,
         Outcomes base = plan.shell;
         base.strategies[0].cycle_costs = run.strategies[plan.strategy].cycle_costs;
         base.strategies[1].cycle_costs = run.strategies[plan.comparator].cycle_costs;
+        base.strategies[0].tree_year_costs = run.strategies[plan.strategy].tree_year_costs;
+        base.strategies[1].tree_year_costs = run.strategies[plan.comparator].tree_year_costs;
         const auto named = model.parameter_values(0);
         std::vector<double> values;
         for (const auto& name : model.parameter_names()) values.push_back(named.at(name));

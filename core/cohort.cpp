@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "kernels.hpp"
+#include "parity/discount.hpp"
 #include "parity/expression.hpp"
 #include "parity/text.hpp"
 #include "program.hpp"
@@ -18,6 +19,9 @@ namespace parity {
 namespace {
 
 constexpr double kRowTolerance = 1e-9;
+/// The latest year after entry a timed tree payoff may reach: a lifetime and then some, and a
+/// bound on the memory of the budget profile when a timing expression goes astray.
+constexpr double kMaxTreeYears = 200.0;
 
 }  // namespace
 
@@ -72,11 +76,15 @@ struct Evaluator::Impl {
         std::vector<double> qaly_d, qaly_u, ly_d, ly_u;  // B
         std::vector<double> tree_p, tree_reach;  // tree nodes x B: branch and reach probability
         std::vector<double> tree_values;         // tree nodes x (n_cat + 1): payoffs of sample 0
+        std::vector<double> tree_years;  // years since entry x n_cost: sample 0's tree costs
     };
     std::vector<Work> work;
     std::vector<double> point, alive;    // scratch: n_cat x B, B
     std::vector<double> alive_expanded;  // per expanded state: 1 if alive, else 0
     std::vector<double> reward_rate;     // scratch: n_cat, rewards per year at a point
+    /// Discount factors of whole years 0, 1, ... after entry into the tree, for costs [0] and
+    /// outcomes [1]: grown as timed payoffs reach further.
+    std::vector<double> year_discount[2];
 
     explicit Impl(const CompiledModel& model)
         : prog(*model.program()),
@@ -525,6 +533,10 @@ struct Evaluator::Impl {
         std::fill(w.tree_p.begin(), w.tree_p.begin() + B, 1.0);  // the root
         std::fill(w.tree_reach.begin(), w.tree_reach.begin() + B, 1.0);
         const std::size_t n_cost = prog.categories.size();
+        if (keep_tree) {
+            w.tree_years.assign(n_cost, 0.0);  // year 0
+            std::fill(w.tree_values.begin(), w.tree_values.end(), 0.0);
+        }
         for (std::size_t k = 0; k < tree.size(); ++k) {
             const auto& node = tree[k];
             const double* reach = &w.tree_reach[k * B];
@@ -541,13 +553,141 @@ struct Evaluator::Impl {
                     kernels::add_product(w.ly_d.data(), reach, v, B);
                     kernels::add_product(w.ly_u.data(), reach, v, B);
                 }
-                if (keep_tree) w.tree_values[k * (n_cat + 1) + outcome] = v[0];
+                if (keep_tree) {
+                    w.tree_values[k * (n_cat + 1) + outcome] = v[0];
+                    if (outcome < n_cost) w.tree_years[outcome] += reach[0] * v[0];
+                }
             }
+            for (const auto& t : node.timed_payoffs) add_timed_payoff(s, k, t);
             if (node.state >= 0) {
                 double* m = &w.m[static_cast<std::size_t>(prog.first_expanded[node.state]) * B];
                 for (std::size_t b = 0; b < B; ++b) m[b] += reach[b];
             }
         }
+    }
+
+    /// Whole years after entry: the first year a timed payoff falls in, the number of whole
+    /// years it covers and the share of a year after them (years = whole + part).
+    struct Span {
+        std::size_t first = 0, whole = 0;
+        double part = 0.0, years = 0.0;
+    };
+
+    Span span_of(std::size_t s, const Program::TimedPayoff& t, std::size_t b) {
+        Span span;
+        const double from = t.from_year < 0 ? 0.0 : values_of(t.from_year)[b];
+        if (!(from >= 0.0 && from <= kMaxTreeYears) || std::abs(from - std::round(from)) > 1e-9)
+            bad_timing(s, t.from_year, b, from,
+                       "from_year must be a whole number of years after entry into the tree, "
+                       "from 0 to " +
+                           format_double(kMaxTreeYears));
+        span.first = static_cast<std::size_t>(std::round(from));
+        span.years = t.years < 0 ? 0.0 : values_of(t.years)[b];
+        if (!(span.years >= 0.0 && from + span.years <= kMaxTreeYears))
+            bad_timing(s, t.years, b, span.years,
+                       "years must be 0 or more (0: all of it at the start of from_year), and "
+                       "from_year + years at most " +
+                           format_double(kMaxTreeYears));
+        span.whole = static_cast<std::size_t>(std::floor(span.years));
+        span.part = span.years - static_cast<double>(span.whole);
+        return span;
+    }
+
+    [[noreturn]] void bad_timing(std::size_t s, int id, std::size_t b, double x,
+                                 const std::string& fix) {
+        const auto& e = prog.exprs[static_cast<std::size_t>(id)];
+        throw ModelError(e.context + ": '" + e.text + "' is " + format_double(x) + " (" +
+                         sample_label(b) + "strategy '" + prog.strategy_names[s] + "'). " + fix);
+    }
+
+    /// The discount factor of whole year y after entry (exact compounding of the model's rates
+    /// or schedule; which = 0 for costs, 1 for outcomes).
+    double year_factor(int which, std::size_t y) {
+        auto& f = year_discount[which];
+        const auto& spec =
+            which == 0 ? prog.spec.settings.cost_discount : prog.spec.settings.outcome_discount;
+        while (f.size() <= y) f.push_back(discount_factor_at(spec, static_cast<double>(f.size())));
+        return f[y];
+    }
+
+    /// A payoff spread evenly over its years: the share of year first + j is 1 / years for the
+    /// whole years and part / years for the last one (all of it in `first` when years is 0),
+    /// each discounted at the start of its year, as annuity_from(r, first, years) / years.
+    void add_timed_payoff(std::size_t s, std::size_t k, const Program::TimedPayoff& t) {
+        auto& w = work[s];
+        const std::size_t n_cost = prog.categories.size();
+        const double* reach = &w.tree_reach[k * B];
+        const double* v = values_of(t.value);
+        const int which = t.outcome < n_cost ? 0 : 1;
+        double *total_d, *total_u;
+        if (t.outcome < n_cost) {
+            total_d = &w.cost_d[t.outcome * B];
+            total_u = &w.cost_u[t.outcome * B];
+        } else if (t.outcome == prog.tree_qaly()) {
+            total_d = w.qaly_d.data();
+            total_u = w.qaly_u.data();
+        } else {
+            total_d = w.ly_d.data();
+            total_u = w.ly_u.data();
+        }
+        for (std::size_t b = 0; b < B; ++b) {
+            const Span span = span_of(s, t, b);
+            double per_unit;  // present value of 1 spread over the span
+            if (span.years == 0.0) {
+                per_unit = year_factor(which, span.first);
+            } else {
+                double pv = 0.0;
+                for (std::size_t j = 0; j < span.whole; ++j)
+                    pv += year_factor(which, span.first + j);
+                if (span.part > 0.0) pv += span.part * year_factor(which, span.first + span.whole);
+                per_unit = pv / span.years;
+            }
+            total_d[b] += reach[b] * v[b] * per_unit;
+            total_u[b] += reach[b] * v[b];
+            if (!keep_tree || b != 0) continue;
+            w.tree_values[k * (n_cat + 1) + t.outcome] += v[0] * per_unit;
+            if (t.outcome >= n_cost) continue;
+            const double amount = reach[0] * v[0];
+            if (span.years == 0.0) {
+                add_to_year(w, span.first, t.outcome, amount);
+                continue;
+            }
+            for (std::size_t j = 0; j < span.whole; ++j)
+                add_to_year(w, span.first + j, t.outcome, amount / span.years);
+            if (span.part > 0.0)
+                add_to_year(w, span.first + span.whole, t.outcome, amount * span.part / span.years);
+        }
+    }
+
+    void add_to_year(Work& w, std::size_t year, std::size_t category, double amount) {
+        const std::size_t n_cost = prog.categories.size();
+        if (w.tree_years.size() < (year + 1) * n_cost)
+            w.tree_years.resize((year + 1) * n_cost, 0.0);
+        w.tree_years[year * n_cost + category] += amount;
+    }
+
+    /// Sample 0's tree costs by year since entry (rows) and category, undiscounted.
+    Eigen::MatrixXd tree_year_matrix(std::size_t s) const {
+        const std::size_t n_cost = prog.categories.size();
+        const auto& y = work[s].tree_years;
+        using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        if (n_cost == 0) return Eigen::MatrixXd(1, 0);
+        return Eigen::Map<const RowMajor>(y.data(), static_cast<Eigen::Index>(y.size() / n_cost),
+                                          static_cast<Eigen::Index>(n_cost));
+    }
+
+    /// Each strategy's tree costs by year since entry for one set of parameter values, without
+    /// running the cohort (the Markov part's costs are per cycle already).
+    std::vector<Eigen::MatrixXd> tree_year_costs(const double* ov) {
+        prepare(0, ov);
+        keep_tree = true;
+        std::vector<Eigen::MatrixXd> out;
+        for (std::size_t s = 0; s < prog.strategies.size(); ++s) {
+            run_tree(s);
+            out.push_back(tree_year_matrix(s));
+        }
+        keep_tree = false;
+        return out;
     }
 
     /// The branch probabilities of chance node k, checked, and the reach of its branches.
@@ -763,7 +903,9 @@ struct Evaluator::Impl {
             o.life_years = w.ly_d[0];
             o.life_years_undiscounted = w.ly_u[0];
             o.tree = tree_outcomes(s);
+            if (prog.has_tree) o.tree_year_costs = tree_year_matrix(s);
         }
+        out.has_tree = prog.has_tree;
         overrides = nullptr;
         keep_tree = false;
     }
@@ -866,6 +1008,11 @@ Eigen::MatrixXd Evaluator::transition_matrix(int strategy, int cycle, const doub
         for (std::size_t j = 0; j < impl_->S(); ++j)
             out(static_cast<Eigen::Index>(e), static_cast<Eigen::Index>(j)) = P[e * impl_->S() + j];
     return out;
+}
+
+std::vector<Eigen::MatrixXd> Evaluator::tree_year_costs(const double* overrides) {
+    if (!impl_->prog.has_tree) return {};
+    return impl_->tree_year_costs(overrides);
 }
 
 std::vector<double> Evaluator::parameter_values(int cycle, const double* overrides) {

@@ -489,7 +489,12 @@ private:
             +[](const TreeNode& n) { return n.node; });
         const auto payoffs = resolve(
             spec().tree_payoffs, sp.name,
-            [](const TreePayoff& p) { return std::make_pair(p.node, p.category); }, "a tree payoff",
+            // Rows of one node and category with different timings add up (a cost in childhood,
+            // another in adult life); a strategy's row replaces the * row of the same timing.
+            [](const TreePayoff& p) {
+                return std::make_tuple(p.node, p.category, trim(p.from_year), trim(p.years));
+            },
+            "a tree payoff",
             +[](const TreePayoff& p) { return p.category + " of node " + p.node; });
         compile_tree(
             nodes, payoffs, prog_,

@@ -222,11 +222,31 @@ private:
                      " (strategy " + sp_.name + ")",
                  "Name a node of tree.csv in the node column");
         }
+        const std::string what = p.category + " payoff";
         const int id = checked_expression(
-            &p, p.expression,
-            place(p.where) + expression_of(p.category + " payoff", p.node, p.strategy), p.where);
-        sp_.tree[static_cast<std::size_t>(position_[static_cast<std::size_t>(it->second)])]
-            .payoffs.emplace_back(outcome, id);
+            &p, p.expression, place(p.where) + expression_of(what, p.node, p.strategy), p.where);
+        auto& node =
+            sp_.tree[static_cast<std::size_t>(position_[static_cast<std::size_t>(it->second)])];
+        if (!p.timed()) {
+            node.payoffs.emplace_back(outcome, id);
+            return;
+        }
+        // Expressions are cached by the address of what they belong to: the cell's string
+        // keeps the timing apart from the value, which is cached under the row.
+        const auto timing = [&](const std::string& text, const Location& where,
+                                const std::string& column) {
+            if (trim(text).empty()) return -1;
+            return checked_expression(
+                &text, text,
+                place(where) + expression_of(column + " of the " + what, p.node, p.strategy),
+                where);
+        };
+        Program::TimedPayoff t;
+        t.outcome = outcome;
+        t.value = id;
+        t.from_year = timing(p.from_year, p.from_year_where, "from_year");
+        t.years = timing(p.years, p.years_where, "years");
+        node.timed_payoffs.push_back(t);
     }
 
     bool known_in_any_strategy(const std::string& node) const {

@@ -67,6 +67,13 @@ struct Program {
         std::size_t category;  // utility_index() for utilities
         int expr;
     };
+    /// A tree payoff spread evenly over `years` years from `from_year` years after entry.
+    struct TimedPayoff {
+        std::size_t outcome;  // as TreeNode::payoffs
+        int value;            // expression of the undiscounted total
+        int from_year = -1;   // expression, or -1 for year 0
+        int years = -1;       // expression, or -1 for 0 (all at the start of from_year)
+    };
     /// A node of a strategy's decision tree.
     struct TreeNode {
         std::string name, label;
@@ -77,8 +84,10 @@ struct Program {
         std::vector<int> children;
         std::string where;  // "tree.csv:4:3 (column 'probability'): " or ""
         /// (outcome, expression): outcome c < categories.size() is a cost category, then
-        /// tree_qaly(), tree_life_years().
+        /// tree_qaly(), tree_life_years(). Untimed payoffs: present values at entry.
         std::vector<std::pair<std::size_t, int>> payoffs;
+        /// Payoffs with timing (tree_payoffs.csv from_year, years): undiscounted totals.
+        std::vector<TimedPayoff> timed_payoffs;
     };
     struct StrategyProgram {
         std::string name;

@@ -419,7 +419,9 @@ def budget_impact(
     """Budget impact of a strategy against current practice, with an open cohort.
 
     The model is run (undiscounted costs are used) for exactly the horizon's cycles; each entry
-    cohort follows it from its own entry, and costs are summed by budget year.
+    cohort follows it from its own entry, and costs are summed by budget year. A decision
+    tree's payoffs fall in the years after entry their timing gives (tree_payoffs.csv
+    ``from_year`` and ``years``; without timing, in the year of entry).
 
     Parameters
     ----------
@@ -463,15 +465,6 @@ def budget_impact(
     """
     m = Model.from_folder(model) if isinstance(model, (str, os.PathLike)) else model
     spec = m.spec
-    if len(spec.tree):
-        # A tree's payoffs are present values at entry with no years attached; splitting them
-        # into budget years would need timings the model does not have, and leaving them out
-        # would show a budget without them.
-        raise _core.ModelError(
-            f"model '{spec.name}' is a decision tree: its payoffs are present values per person "
-            "with no budget year, so a budget impact cannot place them in years. Give the costs "
-            "as a Markov model (states with yearly costs) for a business case"
-        )
     settings = dict(spec.settings.to_pairs())
     categories_listed = {c.name: c for c in spec.cost_categories}
     model_year = spec.settings.price_year
@@ -489,13 +482,17 @@ def budget_impact(
         price_label = price_year_label(model_year)
 
     cycle_length = float(spec.settings.cycle_length)
-    n_cycles = max(1, math.ceil(sizing.horizon_years / cycle_length - 1e-9))
-    old = spec.settings.n_cycles
-    m.set(n_cycles=n_cycles)
-    try:
+    if len(spec.states):
+        n_cycles = max(1, math.ceil(sizing.horizon_years / cycle_length - 1e-9))
+        old = spec.settings.n_cycles
+        m.set(n_cycles=n_cycles)
+        try:
+            results = m.run(overrides, keep_trace=False, keep_cycles=True)
+        finally:
+            m.set(n_cycles=old)
+    else:
+        # A decision tree alone has no cycles: its costs by year since entry come with the run.
         results = m.run(overrides, keep_trace=False, keep_cycles=True)
-    finally:
-        m.set(n_cycles=old)
     outcomes = results._outcomes
 
     b = _core.BudgetImpactSpec()

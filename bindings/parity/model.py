@@ -535,7 +535,15 @@ class Model:
         self._append("tree", rows)
         return self
 
-    def payoff(self, node: str, *, strategy: StrategySelector = ALL, **categories: Value) -> "Model":
+    def payoff(
+        self,
+        node: str,
+        *,
+        strategy: StrategySelector = ALL,
+        from_year: Value | None = None,
+        years: Value | None = None,
+        **categories: Value,
+    ) -> "Model":
         """Add payoffs counted once for every person reaching a tree node (tree_payoffs.csv):
         ``payoff("severe", nhs_acute="c_severe", qaly="0 - annuity(0.035, 5) * 0.2")``.
 
@@ -545,16 +553,28 @@ class Model:
             The node (any node, not only terminal ones).
         strategy
             ``"*"`` (every strategy), a strategy name or several.
+        from_year, years
+            Timing of these payoffs (tree_payoffs.csv columns ``from_year`` and ``years``):
+            each value is then the UNDISCOUNTED total, spread evenly over ``years`` years
+            starting ``from_year`` whole years after entry into the tree (``years`` 0: all of
+            it at the start of ``from_year``). The engine discounts each year's share with the
+            model's rates, and a budget impact places it in those years. Numbers or
+            expressions; both ``None`` (the default): no timing.
         **categories
             Cost categories (declared with :meth:`cost_category` or used by rewards),
-            ``qaly`` and ``life_years``, each a PRESENT VALUE per person reaching the node:
-            the engine does not discount payoffs; use ``discount_factor``, ``annuity`` and
-            ``annuity_from`` in the expression.
+            ``qaly`` and ``life_years``. Without timing each is a PRESENT VALUE per person
+            reaching the node: the engine does not discount it; use ``discount_factor``,
+            ``annuity`` and ``annuity_from`` in the expression.
         """
         where = _here()
+        timing = {
+            "from_year": "" if from_year is None else _text(from_year),
+            "years": "" if years is None else _text(years),
+        }
         rows = _category_rows(
             _core.TreePayoff, strategy, categories, where,
             node=node, node_where=where, category_where=where,
+            from_year_where=where, years_where=where, **timing,
         )
         self._append("tree_payoffs", rows)
         return self

@@ -64,8 +64,11 @@ struct BudgetImpact {
 /// The open-cohort budget: cost in budget cycle c = sum over entry cycles e <= c of
 /// (people entering at e) x (profile row c - e), summed into budget years of K = 1/L cycles.
 /// `outcomes` must come from a run of at least horizon_years * K cycles with per-cycle rewards
-/// kept. Throws InputError for a bad spec (horizon, entrants, price factor) and ModelError when
-/// the run is too short, 1/L is not a whole number, or the correction cannot be split by cycle.
+/// kept. A decision tree's costs by year j since entry (StrategyOutcomes::tree_year_costs) fall
+/// at budget cycle e + jK; a tree without states needs no cycles, and tree outcomes without
+/// tree_year_costs are a ModelError. Throws InputError for a bad spec (horizon, entrants, price
+/// factor) and ModelError when the run is too short, 1/L is not a whole number, or the correction
+/// cannot be split by cycle.
 BudgetImpact budget_impact(const Outcomes& outcomes, CorrectionMethod method, double cycle_length,
                            const BudgetImpactSpec& spec);
 

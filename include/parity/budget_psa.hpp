@@ -62,9 +62,10 @@ struct BudgetPsa {
     BudgetPsaOutcomes budget;
 };
 
-/// Run a PSA of a business case. The model must run for at least horizon_years x K cycles (K
-/// cycles a year). The spec is checked on the base case first, so a bad spec fails once with
-/// the message budget_impact or investment_summary gives (InputError or ModelError), as does a
+/// Run a PSA of a business case. A model with states must run for at least horizon_years x K
+/// cycles (K cycles a year); a decision tree's costs by year since entry are evaluated at each
+/// sample's parameter values. The spec is checked on the base case first, so a bad spec fails once
+/// with the message budget_impact or investment_summary gives (InputError or ModelError), as does a
 /// fixed cost naming an unknown parameter or one that varies with time.
 BudgetPsa run_budget_psa(const CompiledModel& model, const PsaOptions& options,
                          const BudgetPsaSpec& spec);

@@ -34,8 +34,9 @@ struct TreeNodeOutcome {
     double probability = 1.0;
     /// Probability of reaching the node from the root.
     double reach = 1.0;
-    /// Payoff per person reaching the node (a present value): the cost categories of
-    /// Outcomes::categories, then QALYs, then life-years.
+    /// Payoff per person reaching the node as a present value (a timed payoff discounted with
+    /// the model's rates): the cost categories of Outcomes::categories, then QALYs, then
+    /// life-years.
     std::vector<double> payoffs;
 };
 
@@ -71,6 +72,11 @@ struct StrategyOutcomes {
     /// rewards: the totals are the tree's payoffs plus the Markov model's corrected and
     /// discounted rewards.
     std::vector<TreeNodeOutcome> tree;
+    /// A decision tree's expected costs per person entering, by year since entry (rows 0, 1,
+    /// ...) and cost category, undiscounted: untimed payoffs in year 0, timed ones spread over
+    /// their years (tree_payoffs.csv from_year, years). The budget impact places them in budget
+    /// years; the Markov part's costs are in cycle_costs. Empty for a Markov model.
+    Eigen::MatrixXd tree_year_costs;
 };
 
 struct Outcomes {
@@ -82,6 +88,8 @@ struct Outcomes {
     std::vector<double> cost_discount;
     std::vector<double> outcome_discount;
     std::vector<StrategyOutcomes> strategies;
+    /// The model has a decision tree: each strategy's tree_year_costs hold its tree's costs.
+    bool has_tree = false;
 };
 
 class CompiledModel {
@@ -152,6 +160,10 @@ public:
 
     Eigen::MatrixXd transition_matrix(int strategy, int cycle, const double* overrides);
     std::vector<double> parameter_values(int cycle, const double* overrides);
+    /// A decision tree's costs by year since entry, per strategy (StrategyOutcomes::
+    /// tree_year_costs), for one set of overrides (as run()); the cohort is not run. Empty for a
+    /// model without a tree.
+    std::vector<Eigen::MatrixXd> tree_year_costs(const double* overrides);
 
 private:
     struct Impl;

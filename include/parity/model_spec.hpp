@@ -159,17 +159,27 @@ struct TreeNode {
 inline const std::string kTreeQaly = "qaly";
 inline const std::string kTreeLifeYears = "life_years";
 
-/// A payoff counted once for every person reaching a node (tree_payoffs.csv): a present value,
-/// which the engine does not discount again.
+/// A payoff counted once for every person reaching a node (tree_payoffs.csv). Without timing it
+/// is a present value at entry into the tree, which the engine does not discount again. With
+/// timing (`from_year` and/or `years` given) it is the undiscounted total, spread evenly over
+/// `years` years from `from_year` years after entry; the engine discounts each year's share with
+/// the model's rates and a budget impact places it in the budget years it falls in
+/// (docs/methods/decision-tree.md, "Payoffs over time").
 struct TreePayoff {
     std::string strategy = kAllStrategies;
     std::string node;
     /// A cost category, `qaly` or `life_years`.
     std::string category;
     std::string expression;
+    /// Expressions; both empty: no timing. Empty from_year means 0, empty years means 0 (all of
+    /// it at the start of from_year).
+    std::string from_year;
+    std::string years;
     std::string notes;
     /// The cells: `where` is the value's cell.
-    Location where, node_where, category_where;
+    Location where, node_where, category_where, from_year_where, years_where;
+
+    bool timed() const { return !from_year.empty() || !years.empty(); }
 };
 
 /// Time conventions and run settings; defaults follow the NICE reference case.

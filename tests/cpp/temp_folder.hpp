@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 
@@ -35,5 +36,22 @@ inline void write_file(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     out << text;
 }
+
+// A model folder written from file texts, with some files replaced (an empty text leaves the
+// file out); removed at the end like TempDir.
+class FilesFolder {
+public:
+    explicit FilesFolder(const std::map<std::string, std::string>& files,
+                         const std::map<std::string, std::string>& changes = {}) {
+        auto all = files;
+        for (const auto& [name, text] : changes) all[name] = text;
+        for (const auto& [name, text] : all)
+            if (!text.empty()) write_file(dir_ / name, text);
+    }
+    std::string path() const { return dir_.str(); }
+
+private:
+    TempDir dir_;
+};
 
 }  // namespace parity::testing

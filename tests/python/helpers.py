@@ -87,3 +87,12 @@ def broken_copy(source: Path, target: Path, file: str, old: str, new: str) -> Pa
     shutil.copytree(source, target)
     edit_file(target / file, old, new)
     return target
+
+
+def budget_cost(bia: object, year: int, strategy: str, category: str) -> float:
+    """The one cost of a budget impact's tidy table (``BudgetImpactResults.costs``) in a budget
+    year, strategy and category."""
+    c = bia.costs  # type: ignore[attr-defined]
+    row = c[(c["year"] == year) & (c["strategy"] == strategy) & (c["category"] == category)]
+    assert len(row) == 1
+    return float(row["cost"].iloc[0])
