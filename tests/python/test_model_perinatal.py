@@ -110,7 +110,7 @@ STRATEGIES = [row["name"] for row in _rows("strategies.csv")]
 
 def hand_depression_per_case(p: Dict[str, float]) -> Dict[str, float]:
     """Cost per woman with perinatal depression, mother and child, as the transcription adds it."""
-    years = _annuity(p["dr_episode"], p["d_dep"])
+    years = p["d_dep"]  # the episode's years, undiscounted (settings.csv discount_rate 0)
     mother = (
         p["c_dep_mother_hsc"]
         + p["u_loss_dep"] * years * p["v_qaly"]
