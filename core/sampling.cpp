@@ -19,13 +19,31 @@ namespace parity {
 
 // ---- RandomStream ------------------------------------------------------------------------------
 
+namespace {
+// Blocks [block, block + N) of a stream into out[0, 4N). A constant N unrolls into straight-line
+// code, so the N independent blocks run side by side.
+template <std::size_t N>
+inline void philox_blocks(const r123::Philox4x64::key_type& key, std::uint64_t sample,
+                          std::uint64_t block, std::uint64_t* out) {
+    for (std::size_t k = 0; k < N; ++k) {
+        const r123::Philox4x64::ctr_type counter = {{sample, block + k, 0, 0}};
+        const r123::Philox4x64::ctr_type words = r123::Philox4x64()(counter, key);
+        for (std::size_t i = 0; i < 4; ++i) out[4 * k + i] = words[i];
+    }
+}
+}  // namespace
+
 void RandomStream::refill() {
-    const r123::Philox4x64::ctr_type counter = {{sample_, block_, 0, 0}};
     const r123::Philox4x64::key_type key = {{key_[0], key_[1]}};
-    const r123::Philox4x64::ctr_type out = r123::Philox4x64()(counter, key);
-    for (std::size_t i = 0; i < buffer_.size(); ++i) buffer_[i] = out[i];
-    ++block_;
+    // Most univariate draws need one block; only a stream that comes back wants more.
+    const std::size_t blocks = block_ == 0 ? 1 : buffer_.size() / 4;
+    if (blocks == 1)
+        philox_blocks<1>(key, sample_, block_, buffer_.data());
+    else
+        philox_blocks<4>(key, sample_, block_, buffer_.data());
+    block_ += blocks;
     next_ = 0;
+    end_ = 4 * blocks;
 }
 
 namespace {

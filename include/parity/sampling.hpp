@@ -22,6 +22,9 @@ namespace parity {
 /// {seed, stream} and counter {sample, block, 0, 0}. Each block gives four 64-bit words, used in
 /// order, so draw d of a stream comes from block d / 4. A UniformRandomBitGenerator: Boost.Random
 /// and <random> distributions can draw from it.
+/// After its first block a stream computes four blocks at a time: they are independent, so the
+/// processor overlaps their multiply chains (a long stream, such as a Dirichlet row, draws about
+/// twice as fast), and the words and their order are the same as one block at a time.
 class RandomStream {
 public:
     using result_type = std::uint64_t;
@@ -32,7 +35,7 @@ public:
     static constexpr result_type min() { return 0; }
     static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
     result_type operator()() {
-        if (next_ == buffer_.size()) refill();
+        if (next_ == end_) refill();
         return buffer_[next_++];
     }
 
@@ -59,8 +62,9 @@ private:
     std::array<std::uint64_t, 2> key_;
     std::uint64_t sample_;
     std::uint64_t block_ = 0;
-    std::array<std::uint64_t, 4> buffer_{};
-    std::size_t next_ = 4;
+    std::array<std::uint64_t, 16> buffer_{};
+    std::size_t next_ = 0;
+    std::size_t end_ = 0;  // words of buffer_ filled
 };
 
 /// Stream ids: a parameter's stream is derived from its name and a group's from the group's
