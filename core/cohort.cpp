@@ -233,6 +233,7 @@ struct Evaluator::Impl {
     }
 
     void check_finite(int id, const double* x) {
+        if (kernels::all_finite(x, B)) return;
         for (std::size_t b = 0; b < B; ++b)
             if (!std::isfinite(x[b])) not_finite(id, b, x[b]);
     }
@@ -260,6 +261,11 @@ struct Evaluator::Impl {
             std::vector<double>& tmp = scratch;
             tmp.resize(B);
             exprs.eval_block(prog.parameter_expr[i], bvars.data(), B, tmp.data());
+            if (given == 0) {  // the usual case: one check and one copy for the block
+                check_finite(prog.parameter_expr[i], tmp.data());
+                std::copy(tmp.begin(), tmp.end(), dst);
+                continue;
+            }
             for (std::size_t b = 0; b < B; ++b)
                 if (!overrides || std::isnan(overrides[b * np + i])) {
                     if (!std::isfinite(tmp[b])) not_finite(prog.parameter_expr[i], b, tmp[b]);
@@ -384,25 +390,10 @@ struct Evaluator::Impl {
     bool probabilities_valid(double* complement) {
         row_sum.assign(B, 0.0);
         bool in_range = true;
-        for (const double* p : given) {
-            bool ok = true;
-            for (std::size_t b = 0; b < B; ++b) {
-                ok &= (p[b] >= 0.0) & (p[b] <= 1.0);
-                row_sum[b] += p[b];
-            }
-            in_range &= ok;
-        }
-        bool sums_ok = true;
-        if (complement) {
-            for (std::size_t b = 0; b < B; ++b) {
-                const double rest = 1.0 - row_sum[b];
-                sums_ok &= rest >= -kRowTolerance;
-                complement[b] = rest > 0.0 ? rest : 0.0;
-            }
-        } else {
-            for (std::size_t b = 0; b < B; ++b)
-                sums_ok &= std::abs(row_sum[b] - 1.0) <= kRowTolerance;
-        }
+        for (const double* p : given) in_range &= kernels::add_probabilities(row_sum.data(), p, B);
+        const bool sums_ok =
+            complement ? kernels::complement_of(complement, row_sum.data(), kRowTolerance, B)
+                       : kernels::sums_to_one(row_sum.data(), kRowTolerance, B);
         return in_range && sums_ok;
     }
 

@@ -16,6 +16,15 @@ void add_scaled_product_wide(double* out, double scale, const double* a, const d
                              std::size_t n);
 void add_scaled_wide(double* out, double scale, const double* x, std::size_t n);
 
+/// sum[b] += p[b]; whether every p[b] lies in [0, 1] (false for NaN).
+bool add_probabilities(double* sum, const double* p, std::size_t n);
+/// complement[b] = max(1 - sum[b], 0); whether every 1 - sum[b] >= -tolerance.
+bool complement_of(double* complement, const double* sum, double tolerance, std::size_t n);
+/// Whether every |sum[b] - 1| <= tolerance.
+bool sums_to_one(const double* sum, double tolerance, std::size_t n);
+/// Whether every x[b] is finite.
+bool all_finite(const double* x, std::size_t n);
+
 /// out = P^T m for a row-major rows x cols matrix P (the cohort's next occupancy, or the rewards
 /// of a point). Columns are taken 32 at a time so their sums stay in registers while P streams
 /// through once (P of a 100-state model is larger than the L1 cache, so its reads set the pace).
