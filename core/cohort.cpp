@@ -1051,6 +1051,11 @@ CompiledModel::CompiledModel(ModelSpec spec)
     pool_->lease(*this);
 }
 
+void CompiledModel::with_evaluator(const std::function<void(Evaluator&)>& f) const {
+    auto ev = pool_->lease(*this);
+    f(*ev);
+}
+
 const ModelSpec& CompiledModel::spec() const { return program_->spec; }
 const std::vector<std::string>& CompiledModel::parameter_names() const {
     return program_->parameter_names;

@@ -85,43 +85,47 @@ struct Run {
 
     void work() {
         try {
-            Evaluator ev(model);
-            const std::size_t np = sampler.n_parameters();
-            const std::size_t ns = out.strategies.size();
-            const std::size_t no = out.outcomes.size();
-            const auto& sampled = sampler.sampled();
-            std::vector<double> values(chunk * np);
-            const auto observer = options.make_observer ? options.make_observer() : nullptr;
-            std::vector<double> cycle_costs;
-            if (observer)
-                cycle_costs.resize(block * ns *
-                                   (static_cast<std::size_t>(model.spec().settings.n_cycles) + 1) *
-                                   model.cost_categories().size());
-            while (!stop) {
-                const std::uint64_t start = next.fetch_add(chunk);
-                if (start >= options.n_samples) break;
-                const std::size_t count = static_cast<std::size_t>(
-                    std::min<std::uint64_t>(chunk, options.n_samples - start));
-                const std::uint64_t first = options.first_sample + start;
-                sampler.sample(first, count, values.data());
-                for (std::size_t b = 0; b < count; b += block) {
-                    const std::size_t size = std::min(block, count - b);
-                    ev.run_block(&values[b * np], size, &out.values[(start + b) * ns * no],
-                                 first + b, observer ? cycle_costs.data() : nullptr);
-                    if (observer)
-                        observer->observe(start + b, size, &values[b * np], cycle_costs.data());
-                }
-                if (options.keep_parameters)
-                    for (std::size_t b = 0; b < count; ++b)
-                        for (std::size_t k = 0; k < sampled.size(); ++k)
-                            out.parameter_values[(start + b) * sampled.size() + k] =
-                                values[b * np + sampled[k]];
-                done += count;
-            }
+            model.with_evaluator([this](Evaluator& ev) { work_with(ev); });
         } catch (...) {
             fail(std::current_exception());
         }
         worker_finished();
+    }
+
+    /// Take chunks of samples until none is left or the run stops.
+    void work_with(Evaluator& ev) {
+        const std::size_t np = sampler.n_parameters();
+        const std::size_t ns = out.strategies.size();
+        const std::size_t no = out.outcomes.size();
+        const auto& sampled = sampler.sampled();
+        std::vector<double> values(chunk * np);
+        const auto observer = options.make_observer ? options.make_observer() : nullptr;
+        std::vector<double> cycle_costs;
+        if (observer)
+            cycle_costs.resize(block * ns *
+                               (static_cast<std::size_t>(model.spec().settings.n_cycles) + 1) *
+                               model.cost_categories().size());
+        while (!stop) {
+            const std::uint64_t start = next.fetch_add(chunk);
+            if (start >= options.n_samples) break;
+            const std::size_t count =
+                static_cast<std::size_t>(std::min<std::uint64_t>(chunk, options.n_samples - start));
+            const std::uint64_t first = options.first_sample + start;
+            sampler.sample(first, count, values.data());
+            for (std::size_t b = 0; b < count; b += block) {
+                const std::size_t size = std::min(block, count - b);
+                ev.run_block(&values[b * np], size, &out.values[(start + b) * ns * no], first + b,
+                             observer ? cycle_costs.data() : nullptr);
+                if (observer)
+                    observer->observe(start + b, size, &values[b * np], cycle_costs.data());
+            }
+            if (options.keep_parameters)
+                for (std::size_t b = 0; b < count; ++b)
+                    for (std::size_t k = 0; k < sampled.size(); ++k)
+                        out.parameter_values[(start + b) * sampled.size() + k] =
+                            values[b * np + sampled[k]];
+            done += count;
+        }
     }
 };
 
@@ -149,7 +153,8 @@ PsaOutcomes run_psa(const CompiledModel& model, const PsaOptions& options) {
         out.parameter_values.assign(options.n_samples * out.parameters.size(), 0.0);
     out.values.assign(options.n_samples * out.strategies.size() * out.outcomes.size(), 0.0);
 
-    const std::size_t block = Evaluator(model).preferred_block_size();
+    std::size_t block = 1;
+    model.with_evaluator([&block](Evaluator& ev) { block = ev.preferred_block_size(); });
     Run run(model, *sampler, options, out, block, 4);
     unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
     threads = std::max(

@@ -5,6 +5,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@ namespace parity {
 
 struct Program;       // the compiled form; see core/program.hpp
 class EvaluatorPool;  // evaluators kept for reuse; see core/cohort.cpp
+class Evaluator;
 
 struct EvaluateOptions {
     /// Keep the cohort trace (occupancy of each state at each cycle point).
@@ -129,6 +131,11 @@ public:
     std::vector<double> override_vector(const std::map<std::string, double>& overrides) const;
 
     const std::shared_ptr<const Program>& program() const { return program_; }
+
+    /// Call f with an evaluator of this model for the caller's exclusive use: one the model
+    /// keeps from earlier work when one is idle (building one parses every expression, which
+    /// for a large model costs more than many runs), else a new one, kept afterwards.
+    void with_evaluator(const std::function<void(Evaluator&)>& f) const;
 
 private:
     std::shared_ptr<const Program> program_;
