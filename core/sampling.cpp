@@ -35,8 +35,9 @@ inline void philox_blocks(const r123::Philox4x64::key_type& key, std::uint64_t s
 
 void RandomStream::refill() {
     const r123::Philox4x64::key_type key = {{key_[0], key_[1]}};
-    // Most univariate draws need one block; only a stream that comes back wants more.
-    const std::size_t blocks = block_ == 0 ? 1 : buffer_.size() / 4;
+    // Univariate draws need one or two blocks; only a stream that comes back a third time (a
+    // Dirichlet row, say) is long enough to gain from four at once.
+    const std::size_t blocks = block_ < 2 ? 1 : buffer_.size() / 4;
     if (blocks == 1)
         philox_blocks<1>(key, sample_, block_, buffer_.data());
     else

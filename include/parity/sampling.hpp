@@ -22,7 +22,7 @@ namespace parity {
 /// {seed, stream} and counter {sample, block, 0, 0}. Each block gives four 64-bit words, used in
 /// order, so draw d of a stream comes from block d / 4. A UniformRandomBitGenerator: Boost.Random
 /// and <random> distributions can draw from it.
-/// After its first block a stream computes four blocks at a time: they are independent, so the
+/// After its second block a stream computes four blocks at a time: they are independent, so the
 /// processor overlaps their multiply chains (a long stream, such as a Dirichlet row, draws about
 /// twice as fast), and the words and their order are the same as one block at a time.
 class RandomStream {
@@ -62,7 +62,7 @@ private:
     std::array<std::uint64_t, 2> key_;
     std::uint64_t sample_;
     std::uint64_t block_ = 0;
-    std::array<std::uint64_t, 16> buffer_{};
+    std::array<std::uint64_t, 16> buffer_;  // words [next_, end_) not used yet; no need to clear
     std::size_t next_ = 0;
     std::size_t end_ = 0;  // words of buffer_ filled
 };
