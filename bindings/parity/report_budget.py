@@ -20,8 +20,8 @@ def not_configured(folder: Optional[Path], tree: bool = False) -> Section:
     where = (f"the folder {folder} has no {FILE}" if folder is not None
              else "the model was built in Python, not read from a folder with a business case")
     if tree:
-        where += (" (and a decision tree's payoffs are present values with no budget years: a "
-                  "year-by-year budget needs a Markov model)")
+        where += (" (a decision tree's payoffs also need their years after entry, the from_year "
+                  "and years columns of tree_payoffs.csv, to fall in budget years)")
     return Section("budget", TITLE, note(
         f"Budget impact is not configured for this model: {where}. Add {FILE} (population, "
         "eligibility, uptake, investment; docs/how-to/business-case.md) to get the year-by-year "

@@ -104,7 +104,11 @@ def test_a_decision_tree_report_shows_the_tree_and_the_published_figures(reports
     table = parity.replicate(PARAMS / "perinatal")
     assert replication.count("<tr") == len(table) + 1
     assert html.escape(table["figure"].iloc[0]) in replication
-    assert "decision tree" in _section(page, "budget")
+    # The tree's timed payoffs give a year-by-year budget for the folder's ICS (business_case.csv).
+    budget = _section(page, "budget")
+    case = run_business_case(PARAMS / "perinatal")
+    assert "not configured" not in budget
+    assert money(case.summary["total_gross_savings"], "GBP") in budget
     # The payers' savings: NHS mental health pays for the recommended standard of care.
     assert "Who saves: recommended_standard against current_provision" in _section(page, "payers")
 
