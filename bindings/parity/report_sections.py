@@ -61,7 +61,8 @@ def _settings_notes(folder: Optional[Path]) -> dict[str, str]:
 def _horizon(model: "Model") -> str:
     settings = model.spec.settings
     if model.spec.has_tree and settings.n_cycles == 0:
-        return "decision tree only: payoffs are present values, no Markov cycles"
+        return ("decision tree only, no Markov cycles: payoffs at entry, or over the years "
+                "after entry that tree_payoffs.csv gives them")
     years = settings.n_cycles * settings.cycle_length
     unit = "year" if settings.cycle_length == 1 else "years"
     return f"{settings.n_cycles:,} cycles of {settings.cycle_length:.4g} {unit} = {years:.4g} years"
@@ -124,7 +125,8 @@ def inputs(model: "Model") -> Section:
     rows = []
     for p in model.spec.parameters:
         value = values.get(p.name, math.nan)
-        shown = [f"{value:,.6g}"]
+        # Large values in full (1,700,000, not 1.7e+06): a finance reader checks them digit by digit.
+        shown = [f"{value:,.0f}" if 1e5 <= abs(value) < 1e15 else f"{value:,.6g}"]
         if not _is_number(p.expression):
             shown.append(tag("div", f"= {p.expression}", class_="formula"))
         if compiled.parameter_varies_with_time(p.name):
