@@ -11,15 +11,18 @@ namespace parity {
 
 void bind_budget_psa(py::module_& m) {
     py::class_<FixedCost>(m, "FixedCost")
-        .def(py::init([](std::string category, bool one_off, std::string parameter, double amount) {
-                 return FixedCost{std::move(category), one_off, std::move(parameter), amount};
+        .def(py::init([](std::string category, bool one_off, std::string parameter, double amount,
+                         std::vector<double> per_year) {
+                 return FixedCost{std::move(category), one_off, std::move(parameter), amount,
+                                  std::move(per_year)};
              }),
              py::arg("category"), py::arg("one_off"), py::arg("parameter") = "",
-             py::arg("amount") = 0.0)
+             py::arg("amount") = 0.0, py::arg("per_year") = std::vector<double>{})
         .def_readwrite("category", &FixedCost::category)
         .def_readwrite("one_off", &FixedCost::one_off)
         .def_readwrite("parameter", &FixedCost::parameter)
-        .def_readwrite("amount", &FixedCost::amount);
+        .def_readwrite("amount", &FixedCost::amount)
+        .def_readwrite("per_year", &FixedCost::per_year);
 
     py::class_<BudgetPsaSpec>(m, "BudgetPsaSpec")
         .def(py::init<>())

@@ -1,6 +1,7 @@
 #include "parity/budget_psa.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "parity/errors.hpp"
@@ -49,6 +50,7 @@ struct Plan {
         const auto& names = m.parameter_names();
         for (const auto& f : s.fixed_costs) {
             category.push_back(index_of(m.cost_categories(), f.category, "cost category"));
+            check_per_year(f, s.budget.horizon_years);
             if (f.parameter.empty()) {
                 parameter.push_back(-1);
                 continue;
@@ -73,6 +75,21 @@ struct Plan {
         for (auto& o : shell.strategies) o.cycle_costs.setZero(points, n_cost);
     }
 
+    static void check_per_year(const FixedCost& f, int horizon_years) {
+        const std::string what = "the " + std::string(f.one_off ? "one-off" : "recurring") +
+                                 " cost of '" + f.category + "'";
+        if (!f.per_year.empty() && f.per_year.size() != static_cast<std::size_t>(horizon_years))
+            throw InputError({},
+                             what + " has " + std::to_string(f.per_year.size()) +
+                                 " yearly multipliers for " + std::to_string(horizon_years) +
+                                 " budget years",
+                             "Give one per budget year, or none");
+        for (const double k : f.per_year)
+            if (!std::isfinite(k) || k < 0)
+                throw InputError({}, what + " has a yearly multiplier of " + format_double(k),
+                                 "Give the number of teams paid for each year (0 or more)");
+    }
+
     static std::size_t index_of(const std::vector<std::string>& names, const std::string& name,
                                 const std::string& what) {
         const auto it = std::find(names.begin(), names.end(), name);
@@ -92,7 +109,11 @@ struct Plan {
             const double amount =
                 parameter[i] < 0 ? f.amount : values[static_cast<std::size_t>(parameter[i])];
             auto column = b.costs[0].col(static_cast<Eigen::Index>(category[i]));
-            if (f.one_off)
+            if (!f.per_year.empty())
+                for (Eigen::Index y = 0; y < column.size(); ++y)
+                    column(y) +=
+                        amount * spec.budget.price_factor * f.per_year[static_cast<std::size_t>(y)];
+            else if (f.one_off)
                 column(0) += amount * spec.budget.price_factor;
             else
                 column.array() += amount * spec.budget.price_factor;

@@ -22,6 +22,10 @@ struct FixedCost {
     /// A parameter whose value (that of each sample) is the amount; empty: `amount`.
     std::string parameter;
     double amount = 0.0;
+    /// How many times each budget year pays the amount, one value a year: the teams set up
+    /// (one-off) or in post (recurring) when the amount is one team's. Fixed before the PSA, so
+    /// the same in every sample. Empty: once in year 1 (one-off) or once every year (recurring).
+    std::vector<double> per_year;
 };
 
 struct BudgetPsaSpec {

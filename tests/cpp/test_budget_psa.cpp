@@ -175,6 +175,38 @@ TEST_CASE("budget PSA does not depend on threads or chunks", "[budget_psa]") {
     REQUIRE(run_psa(model, o).values == one.psa.values);
 }
 
+TEST_CASE("budget PSA pays per-team fixed costs the given number of times each year",
+          "[budget_psa]") {
+    // Teams in post 1, 2, 3 (entrants 100, 250, 260 at 126 a team), so one team set up in each
+    // year: sample i's staff cost in year y is 1.1 x (500 x 1 + c_staff_i x teams_y) above the
+    // same case without fixed costs, c_staff_i = 0.1 x c_sick_i.
+    const CompiledModel model(uncertain_service(3, "gamma", "mean=1000; se=200"));
+    auto spec = service_case({100, 250, 260});
+    spec.fixed_costs[0].per_year = {1, 1, 1};
+    spec.fixed_costs[1].per_year = {1, 2, 3};
+    const auto teams = run(model, spec, 5, 2);
+    const auto none = run(model, service_case({100, 250, 260}, false), 5, 2);
+    const double teams_in_post[3] = {1, 2, 3};
+    for (std::size_t i = 0; i < 5; ++i) {
+        const double c_staff = 0.1 * teams.psa.parameter_values[i];
+        for (std::size_t y = 0; y < 3; ++y) {
+            // costs: samples x (service, usual) x years x (acute, mh_service)
+            const std::size_t at = ((i * 2 + 0) * 3 + y) * 2 + 1;
+            REQUIRE(teams.budget.costs[at] - none.budget.costs[at] ==
+                    Approx(1.1 * (500.0 + c_staff * teams_in_post[y])).epsilon(1e-12));
+            REQUIRE(teams.budget.costs[at - 1] == none.budget.costs[at - 1]);  // acute unchanged
+        }
+    }
+    // Without multipliers the one-off cost falls in year 1 only and the recurring in every year.
+    const auto once = run(model, service_case({100, 250, 260}), 5, 2);
+    for (std::size_t y = 0; y < 3; ++y) {
+        const std::size_t at = y * 2 + 1;
+        const double c_staff = 0.1 * once.psa.parameter_values[0];
+        REQUIRE(once.budget.costs[at] - none.budget.costs[at] ==
+                Approx(1.1 * ((y == 0 ? 500.0 : 0.0) + c_staff)).epsilon(1e-12));
+    }
+}
+
 TEST_CASE("budget PSA bad input", "[budget_psa][errors]") {
     const CompiledModel model(uncertain_service(3, "gamma", "mean=1000; se=200"));
     auto spec = service_case({10, 20, 30});
@@ -186,6 +218,17 @@ TEST_CASE("budget PSA bad input", "[budget_psa][errors]") {
     SECTION("a fixed cost that varies with time") {
         spec.fixed_costs[1].parameter = "c_service";
         REQUIRE_THROWS_WITH(run(model, spec, 5, 1), Contains("varies with time"));
+    }
+    SECTION("yearly multipliers not one a year") {
+        spec.fixed_costs[1].per_year = {1, 2};
+        REQUIRE_THROWS_WITH(run(model, spec, 5, 1),
+                            Contains("recurring cost of 'mh_service' has 2 yearly multipliers "
+                                     "for 3 budget years"));
+    }
+    SECTION("a negative yearly multiplier") {
+        spec.fixed_costs[0].per_year = {1, -1, 0};
+        REQUIRE_THROWS_WITH(run(model, spec, 5, 1),
+                            Contains("one-off cost of 'mh_service' has a yearly multiplier of -1"));
     }
     SECTION("unknown strategy") {
         spec.investment.strategy = "servic";
