@@ -28,6 +28,7 @@ from . import _core
 from .model import Model
 from .populations import ics_population
 from .prices import PriceIndex, PriceYear, price_year_label
+from .staffing import StaffingPlan, staffing_plan
 
 #: Columns of :attr:`BudgetImpactResults.costs`, in order.
 COST_COLUMNS = ["year", "strategy", "category", "payer", "cash_releasing", "cost"]
@@ -221,6 +222,8 @@ class BudgetImpactResults:
         Each category's payer (``unassigned`` when the model names none) and flag.
     investment : parity._core.InvestmentSummary
         The core's summary (year vectors, totals, who pays / who saves).
+    staffing : StaffingPlan or None
+        Teams in post and set up each year, when the costs are per team (``team_capacity``).
     """
 
     def __init__(
@@ -235,6 +238,7 @@ class BudgetImpactResults:
         timing: str,
         one_off: Mapping[str, float],
         recurring: Mapping[str, float],
+        staffing: Optional[StaffingPlan] = None,
     ) -> None:
         self._budget = budget
         self.investment = investment
@@ -247,9 +251,10 @@ class BudgetImpactResults:
         self.price_factor = price_factor
         self.timing = timing
         #: One-off (year 1) and recurring (every year) costs added to the strategy, by
-        #: category, in the model's price year.
+        #: category, in the model's price year: per team when ``staffing`` is given.
         self.one_off = dict(one_off)
         self.recurring = dict(recurring)
+        self.staffing = staffing
 
     @property
     def years(self) -> list[int]:
@@ -321,7 +326,8 @@ class BudgetImpactResults:
         pandas.DataFrame
             Indexed by ``year``: ``entrants``, ``investment`` (I), ``gross_savings`` (S),
             ``cash_savings``, ``net_budget_impact`` (I - S), ``cumulative_net_budget_impact``,
-            ``discount_factor`` (Green Book) and ``present_value_net_savings`` (d (S - I)).
+            ``discount_factor`` (Green Book) and ``present_value_net_savings`` (d (S - I)); with
+            costs per team, ``teams`` (in post) and ``teams_added`` (set up) after ``entrants``.
         """
         s = self.investment
         table = pd.DataFrame(
@@ -339,19 +345,29 @@ class BudgetImpactResults:
         table["present_value_net_savings"] = table["discount_factor"] * (
             table["gross_savings"] - table["investment"]
         )
+        if self.staffing is not None:
+            table.insert(2, "teams", self.staffing.teams)
+            table.insert(3, "teams_added", self.staffing.added)
         return table.set_index("year")
 
     @property
     def summary(self) -> pd.Series:
         """Totals over the horizon: investment, savings, net budget impact, ROI (=(S - I)/I),
         benefit-cost ratio (S/I), NPV, break-even year (0: not within the horizon), for all
-        savings and for cash-releasing savings only."""
+        savings and for cash-releasing savings only; with costs per team, the ``team_capacity``
+        and the ``teams`` set up (the most in post in any year)."""
         s = self.investment
+        staffing = (
+            {"team_capacity": self.staffing.capacity, "teams": self.staffing.set_up}
+            if self.staffing is not None
+            else {}
+        )
         return pd.Series(
             {
                 "horizon_years": len(self.years),
                 "price_year": self.price_year,
                 "entrants": float(sum(self._budget.entrants)),
+                **staffing,
                 "total_investment": s.total_investment,
                 "total_gross_savings": s.total_gross_savings,
                 "total_cash_savings": s.total_cash_savings,
@@ -415,6 +431,7 @@ def budget_impact(
     one_off: Optional[Mapping[str, Union[str, float]]] = None,
     recurring: Optional[Mapping[str, Union[str, float]]] = None,
     discount_rate: Optional[float] = None,
+    team_capacity: Optional[float] = None,
 ) -> BudgetImpactResults:
     """Budget impact of a strategy against current practice, with an open cohort.
 
@@ -454,6 +471,10 @@ def budget_impact(
         its caseload is full (set the model's per-patient charge to 0 in ``overrides``).
     discount_rate
         A flat rate for the NPV instead of the Green Book schedule (3.5% for 30 years).
+    team_capacity
+        People one team sees a year. Given, ``one_off`` and ``recurring`` are one team's: each
+        year pays the recurring cost of ``ceil(entrants / team_capacity)`` teams and the
+        one-off cost of each team set up that year (:mod:`parity.staffing`).
 
     Raises
     ------
@@ -503,8 +524,11 @@ def budget_impact(
     budget = _core.budget_impact(outcomes, settings["correction"], cycle_length, b)
     one_off_values = _amounts(m, budget, strategy, one_off or {}, overrides, "one-off")
     recurring_values = _amounts(m, budget, strategy, recurring or {}, overrides, "recurring")
+    staffing = staffing_plan(sizing.entrants, team_capacity) if team_capacity is not None else None
     if one_off_values or recurring_values:
-        budget = _with_fixed_costs(budget, strategy, one_off_values, recurring_values, factor)
+        budget = _with_fixed_costs(
+            budget, strategy, one_off_values, recurring_values, factor, staffing
+        )
 
     category_payers = {
         c: (categories_listed[c].payer if c in categories_listed else "") for c in budget.categories
@@ -532,7 +556,7 @@ def budget_impact(
     shown_payers = {c: (p or "unassigned") for c, p in category_payers.items()}
     return BudgetImpactResults(
         budget, summary, sizing, shown_payers, flags, price_label, factor, timing,
-        one_off_values, recurring_values,
+        one_off_values, recurring_values, staffing,
     )
 
 
@@ -577,15 +601,29 @@ def _with_fixed_costs(
     one_off: Mapping[str, float],
     recurring: Mapping[str, float],
     factor: float,
+    staffing: Optional[StaffingPlan] = None,
 ) -> _core.BudgetImpact:
     """The budget with one-off costs in year 1 and recurring costs in every year (in the
-    model's price year, times the price factor)."""
+    model's price year, times the price factor); with a staffing plan, one-off costs times the
+    teams set up each year and recurring costs times the teams in post."""
     costs = [np.array(c, dtype=float) for c in budget.costs]
     s = list(budget.strategies).index(strategy)
+    years = costs[s].shape[0]
+    set_ups, in_post = fixed_cost_multipliers(years, staffing)
     for category, amount in one_off.items():
-        costs[s][0, list(budget.categories).index(category)] += amount * factor
+        costs[s][:, list(budget.categories).index(category)] += amount * factor * set_ups
     for category, amount in recurring.items():
-        costs[s][:, list(budget.categories).index(category)] += amount * factor
+        costs[s][:, list(budget.categories).index(category)] += amount * factor * in_post
     return _core.BudgetImpact(
         list(budget.strategies), list(budget.categories), list(budget.entrants), costs
     )
+
+
+def fixed_cost_multipliers(
+    years: int, staffing: Optional[StaffingPlan]
+) -> tuple[np.ndarray, np.ndarray]:
+    """How many times each budget year pays a one-off and a recurring cost: once in year 1 and
+    once every year, or, with a staffing plan, per team set up and per team in post."""
+    if staffing is None:
+        return np.eye(1, years).ravel(), np.ones(years)
+    return np.asarray(staffing.added, dtype=float), np.asarray(staffing.teams, dtype=float)

@@ -20,6 +20,8 @@ price_year            price year of the results, e.g. 2024/25 (default: the mode
 investment_categories categories making up the investment, ``a;b`` (default: those costing more)
 one_off               one-off costs in year 1 of the strategy, ``category=parameter or number; ...``
 recurring             costs of the strategy in every year (fixed staff cost), same form
+team_capacity         people one team sees a year (a parameter or number): one_off and recurring
+                      become one team's, paid for ceil(entrants / capacity) teams each year
 overrides             parameter values for the business case, ``name=value; ...``
 payer                 payers replacing the model's, ``category=payer; ...``
 discount_rate         a flat NPV rate instead of the Green Book schedule
@@ -40,6 +42,7 @@ import pandas as pd
 from . import _core
 from .budget_impact import BudgetImpactResults, budget_impact, cohort_sizing
 from .model import Model
+from .staffing import check_capacity
 
 FILE = "business_case.csv"
 
@@ -57,6 +60,7 @@ KEYS = {
     "investment_categories": "cost categories making up the investment, separated by ';'",
     "one_off": "one-off year-1 costs, category=parameter or number; ...",
     "recurring": "costs in every year, category=parameter or number; ...",
+    "team_capacity": "people one team sees a year, a parameter or number: costs per team",
     "overrides": "parameter values, name=value; ...",
     "payer": "payers replacing the model's, category=payer; ...",
     "discount_rate": "a flat discount rate for the NPV instead of the Green Book schedule",
@@ -233,6 +237,10 @@ class BusinessCaseInputs:
         ``{category: parameter name or number}`` as written in the file.
     overrides : dict of str to float
         Parameter values of the business case.
+    team_capacity : float or None
+        People one team sees a year, at the case's base-case parameter values (a staffing
+        plan is fixed before the PSA, so it does not vary with the samples); None: the one-off
+        and recurring costs are the whole service's.
     """
 
     case: BusinessCase
@@ -248,6 +256,7 @@ class BusinessCaseInputs:
     one_off: dict[str, str]
     recurring: dict[str, str]
     discount_rate: Optional[float]
+    team_capacity: Optional[float] = None
     #: The arguments that replaced the file's values (ics, population, years, price_year).
     arguments: dict[str, object] = field(default_factory=dict)
 
@@ -267,6 +276,7 @@ class BusinessCaseInputs:
             one_off=self.one_off or None,
             recurring=self.recurring or None,
             discount_rate=self.discount_rate,
+            team_capacity=self.team_capacity,
         )
 
 
@@ -320,9 +330,10 @@ def business_case_inputs(
         raise _core.InputError(f"{case.path}: {e}") from None
     overrides = {k: _float(case, "overrides", v) for k, v in _pairs(case, "overrides").items()}
     discount = case.get("discount_rate")
+    model = model if model is not None else Model.from_folder(folder)
     return BusinessCaseInputs(
         case=case,
-        model=model if model is not None else Model.from_folder(folder),
+        model=model,
         sizing=sizing,
         strategy=case.get("strategy"),  # type: ignore[arg-type]
         comparator=case.get("comparator"),  # type: ignore[arg-type]
@@ -334,12 +345,36 @@ def business_case_inputs(
         one_off=_pairs(case, "one_off"),
         recurring=_pairs(case, "recurring"),
         discount_rate=_float(case, "discount_rate", discount) if discount else None,
+        team_capacity=_team_capacity(case, model, overrides),
         arguments={
             k: v
             for k, v in dict(ics=ics, population=population, years=years, price_year=price_year).items()
             if v is not None
         },
     )
+
+
+def _team_capacity(case: BusinessCase, model: Model, overrides: Mapping[str, float]) -> Optional[float]:
+    """The ``team_capacity`` row's value: a number, or a parameter's value at the case's base
+    case (the model's values with the case's overrides); None without the row."""
+    text = case.get("team_capacity")
+    if text is None:
+        return None
+    where = f"{case.where('team_capacity')}: 'team_capacity'"
+    try:
+        value = float(text)
+    except ValueError:
+        values = dict(model.compile().parameter_values(0, dict(overrides)))
+        if text not in values:
+            close = difflib.get_close_matches(text, list(values), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _core.InputError(
+                f"{where} '{text}' is neither a number nor a parameter of the model{hint}. Give "
+                "the people one team sees a year, or a parameter of parameters.csv holding it"
+            ) from None
+        value = float(values[text])
+        where += f" (parameter {text})"
+    return check_capacity(value, where)
 
 
 def run_business_case(

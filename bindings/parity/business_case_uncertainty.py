@@ -76,14 +76,19 @@ def _psa_model(inputs: BusinessCaseInputs) -> Model:
     return model
 
 
-def _fixed_costs(inputs: BusinessCaseInputs) -> list[_core.FixedCost]:
+def _fixed_costs(base: BudgetImpactResults, inputs: BusinessCaseInputs) -> list[_core.FixedCost]:
+    """The one-off and recurring costs for the core. With costs per team, each year pays them
+    for the base case's teams set up and in post: the staffing plan is decided before the PSA,
+    so it is the same in every sample (the amounts still take each sample's values)."""
+    plan = base.staffing
     out = []
     for one_off, amounts in ((True, inputs.one_off), (False, inputs.recurring)):
+        per_year = [] if plan is None else [float(n) for n in (plan.added if one_off else plan.teams)]
         for category, amount in amounts.items():
             try:
-                out.append(_core.FixedCost(category, one_off, "", float(amount)))
+                out.append(_core.FixedCost(category, one_off, "", float(amount), per_year))
             except ValueError:
-                out.append(_core.FixedCost(category, one_off, str(amount), 0.0))
+                out.append(_core.FixedCost(category, one_off, str(amount), 0.0, per_year))
     return out
 
 
@@ -107,7 +112,7 @@ def _spec(base: BudgetImpactResults, inputs: BusinessCaseInputs) -> _core.Budget
     if inputs.discount_rate is not None:
         inv.discount_rate = float(inputs.discount_rate)
     spec.investment = inv
-    spec.fixed_costs = _fixed_costs(inputs)
+    spec.fixed_costs = _fixed_costs(base, inputs)
     return spec
 
 

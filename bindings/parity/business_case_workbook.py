@@ -2,7 +2,8 @@
 
 The workbook holds the inputs (with sources), the assumptions, the model's per-person costs, the
 budget year by year, a summary and charts. Everything a spreadsheet can compute is a live
-formula over the workbook's own cells: entrants from population x rate x uptake, each budget
+formula over the workbook's own cells: entrants from population x rate x uptake, the teams
+staffing them (entrants / a team's capacity, rounded up) when costs are per team, each budget
 year's cost as the open-cohort sum over entry cohorts, the price-year factor from the index
 rows, totals, the investment view, ROI, NPV (from a discount-rate cell) and the break-even
 year. Only the per-person cost profiles come from the model as values (sheet "Model results").
@@ -24,11 +25,12 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .budget_impact import BudgetImpactResults, budget_impact, cohort_sizing
+from .budget_impact import BudgetImpactResults, budget_impact, cohort_sizing, fixed_cost_multipliers
 from .business_case import BusinessCase, _pairs, read_business_case
 from .model import Model
 from .populations import ics_table
 from .prices import PriceIndex, price_year_label
+from .staffing import RATIO_DECIMALS
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -77,6 +79,7 @@ KEY_UNITS = {
     "investment_categories": "cost categories",
     "one_off": "category = parameter or amount",
     "recurring": "category = parameter or amount a year",
+    "team_capacity": "people one team sees a year (parameter or number)",
     "overrides": "parameter = value",
     "payer": "category = payer",
     "discount_rate": "per year",
@@ -114,6 +117,16 @@ CONVENTIONS = [
     ("Costs only",
      "QALYs are not part of a budget impact (Sullivan et al. 2014)."),
 ]
+
+#: The convention the Assumptions sheet adds when the costs are per team (team_capacity).
+STAFFING_CONVENTION = (
+    "Staffing in whole teams",
+    "The one-off and recurring costs are one team's. Each year has ceil(entrants / capacity) "
+    "teams in post, each paid the recurring cost; a team's set-up is paid in the year it is "
+    "first needed (at least one team in year 1), and a team no longer needed is not set up "
+    "again. The capacity is evaluated at the base case: the staffing plan is decided before the "
+    "uncertainty analyses, which vary the costs but not the number of teams.",
+)
 
 _MONEY = '#,##0.00;[Red]-#,##0.00'
 _SHARE = "0.00%"
@@ -205,9 +218,11 @@ def entrant_profiles(folder: Union[str, os.PathLike], results: BudgetImpactResul
 
 def rebuild_costs(profiles: dict[str, pd.DataFrame], results: BudgetImpactResults) -> dict[str, np.ndarray]:
     """Budget costs (years x categories) per strategy from the profiles, as the workbook's
-    formulas compute them: ``F x (sum_k N_k q(y - k + 1) + one-off in year 1 + recurring)``."""
+    formulas compute them: ``F x (sum_k N_k q(y - k + 1) + one-off in year 1 + recurring)``,
+    the fixed costs times the teams set up and in post when they are per team."""
     entrants = np.asarray(results.sizing.entrants, dtype=float)
     horizon = len(entrants)
+    set_ups, in_post = fixed_cost_multipliers(horizon, results.staffing)
     out = {}
     for s, table in profiles.items():
         q = table.to_numpy(dtype=float)  # categories x years since entry
@@ -217,8 +232,8 @@ def rebuild_costs(profiles: dict[str, pd.DataFrame], results: BudgetImpactResult
                 costs[y] += entrants[k] * q[:, y - k]
         if s == results.strategy:
             for c, category in enumerate(table.index):
-                costs[0, c] += results.one_off.get(category, 0.0)
-                costs[:, c] += results.recurring.get(category, 0.0)
+                costs[:, c] += results.one_off.get(category, 0.0) * set_ups
+                costs[:, c] += results.recurring.get(category, 0.0) * in_post
         out[s] = costs * results.price_factor
     return out
 
@@ -253,6 +268,8 @@ class _Cells:
     discount_rate: str
     one_off: dict[str, str]
     recurring: dict[str, str]
+    #: A team's capacity (people a year) when the fixed costs are per team.
+    capacity: Optional[str] = None
 
 
 class _Writer:
@@ -364,14 +381,23 @@ class _Writer:
             factor = put("Price factor", 1.0, "ratio", "",
                          "no conversion: the model declares no price year", live=False)
 
+        capacity = None
+        if r.staffing is not None:
+            capacity = put("Team capacity (people one team sees a year)", r.staffing.capacity,
+                           "people a year", "", self._source("team_capacity"),
+                           f"{self._value('team_capacity')}, at the base case; the one-off and "
+                           "recurring costs below are one team's", fmt="#,##0.00")
+        per_team = r.staffing is not None
         one_off = {
-            c: put(f"One-off cost in year 1: {c}", amount, self.currency, model_year,
+            c: put(f"One-off cost per team set up: {c}" if per_team else
+                   f"One-off cost in year 1: {c}", amount, self.currency, model_year,
                    self._source("one_off"), f"intervention only; {self._value('one_off')}",
                    fmt=_MONEY)
             for c, amount in r.one_off.items()
         }
         recurring = {
-            c: put(f"Recurring cost a year: {c}", amount, f"{self.currency} a year", model_year,
+            c: put(f"Recurring cost a year per team: {c}" if per_team else
+                   f"Recurring cost a year: {c}", amount, f"{self.currency} a year", model_year,
                    self._source("recurring"), f"intervention only; {self._value('recurring')}",
                    fmt=_MONEY)
             for c, amount in r.recurring.items()
@@ -384,7 +410,7 @@ class _Writer:
         row = self._case_rows(ws, row)
         row += 1
         self._parameter_rows(ws, row)
-        return _Cells(entrants, factor, discount, one_off, recurring)
+        return _Cells(entrants, factor, discount, one_off, recurring, capacity)
 
     def _list(self, key: str) -> list[str]:
         return [p for p in (self.case.get(key) or "").split(";") if p.strip()]
@@ -512,7 +538,8 @@ class _Writer:
                 ws.cell(row=row, column=j, value=value).alignment = self.wrap
         row += 2
         ws.cell(row=row, column=1, value="Method conventions").font = self.bold
-        for name, text in CONVENTIONS:
+        staffing = [STAFFING_CONVENTION] if self.r.staffing is not None else []
+        for name, text in CONVENTIONS + staffing:
             row += 1
             ws.cell(row=row, column=1, value=name)
             ws.cell(row=row, column=3, value=text).alignment = self.wrap
@@ -561,7 +588,8 @@ class _Writer:
             f"Undiscounted costs, {self.money_label}. Every cell is a formula: budget year y "
             "costs price factor x (sum over entry years k <= y of entrants(k) x the model's cost "
             "per person in their (y - k + 1)th year) plus the intervention's one-off and "
-            "recurring costs.",
+            "recurring costs" + (" per team: times the teams set up and in post." if cells.capacity
+                                 else "."),
         )
         for column, width in {"A": 44, "B": 26, "C": 15, "D": 12}.items():
             ws.column_dimensions[column].width = width
@@ -576,6 +604,9 @@ class _Writer:
             ws.cell(row=row, column=first + y, value=f"={cells.entrants[y]}").number_format = "#,##0.00"
         ws.cell(row=row, column=total_col, value=f"=SUM({_col(first)}{row}:{_col(last)}{row})").number_format = "#,##0.00"
         entrants_row = row
+        teams = self._teams(ws, cells, row, first, last) if cells.capacity else None
+        if teams is not None:
+            row = teams["added"]
 
         def cost_block(strategy: str, label: str, fixed: bool) -> tuple[int, int]:
             nonlocal row
@@ -595,10 +626,14 @@ class _Writer:
                         for k in range(y + 1)
                     ]
                     extra = ""
-                    if fixed and category in cells.one_off and y == 0:
+                    c = _col(first + y)
+                    if fixed and category in cells.one_off and teams is not None:
+                        extra += f"+{cells.one_off[category]}*{c}${teams['added']}"
+                    elif fixed and category in cells.one_off and y == 0:
                         extra += f"+{cells.one_off[category]}"
                     if fixed and category in cells.recurring:
-                        extra += f"+{cells.recurring[category]}"
+                        per_team = f"*{c}${teams['in_post']}" if teams is not None else ""
+                        extra += f"+{cells.recurring[category]}{per_team}"
                     formula = f"={cells.factor}*({'+'.join(terms)}{extra})"
                     ws.cell(row=row, column=first + y, value=formula).number_format = _MONEY
                 self._row_total(ws, row, first, last)
@@ -704,7 +739,35 @@ class _Writer:
              total=False, fmt="0")
         ws.freeze_panes = ws.cell(row=5, column=first)
         return {"view": view, "payers": payer_rows, "increments": incr, "years_row": years_row,
-                "first": first, "last": last, "total": total_col, "entrants_row": entrants_row}
+                "first": first, "last": last, "total": total_col, "entrants_row": entrants_row,
+                "teams": teams}
+
+    def _teams(self, ws: "Worksheet", cells: _Cells, entrants_row: int, first: int,
+               last: int) -> dict[str, int]:
+        """The staffing rows under the entrants: teams in post (entrants / capacity rounded up,
+        the ratio first rounded to RATIO_DECIMALS decimals as parity does), teams set up by the
+        end of each year (at least one in year 1, never fewer than before) and the set-ups paid
+        in each year. Returns their rows."""
+        rows = {"in_post": entrants_row + 1, "built": entrants_row + 2, "added": entrants_row + 3}
+        labels = {"in_post": "Teams in post (entrants / team capacity, rounded up)",
+                  "built": "Teams set up by the end of the year",
+                  "added": "Teams set up this year (set-up costs paid)"}
+        for key, row in rows.items():
+            ws.cell(row=row, column=1, value=labels[key])
+            for y in range(last - first + 1):
+                c, before = _col(first + y), _col(first + y - 1)
+                formula = {
+                    "in_post": f"=CEILING(ROUND({c}{entrants_row}/{cells.capacity},{RATIO_DECIMALS}),1)",
+                    "built": (f"=MAX(1,{c}{rows['in_post']})" if y == 0
+                              else f"=MAX({before}{row},{c}{rows['in_post']})"),
+                    "added": (f"={c}{rows['built']}" if y == 0
+                              else f"={c}{rows['built']}-{before}{rows['built']}"),
+                }[key]
+                ws.cell(row=row, column=first + y, value=formula).number_format = "0"
+            if key != "built":
+                ws.cell(row=row, column=last + 1,
+                        value=f"=SUM({_col(first)}{row}:{_col(last)}{row})").number_format = "0"
+        return rows
 
     def _category_cells(self, ws: "Worksheet", row: int, category: str) -> None:
         ws.cell(row=row, column=1, value=category)
@@ -755,6 +818,12 @@ class _Writer:
         none = "none within the horizon"
         items = [
             ("entrants", "People entering over the horizon", f"={Y}${_col(total)}${layout['entrants_row']}", "#,##0.00", ""),
+        ]
+        teams = layout["teams"]
+        if teams is not None:
+            items.append(("teams", "Teams set up over the horizon", f"={Y}${_col(total)}${teams['added']}", "0",  # type: ignore[index]
+                          "the most teams in post in any year; one team sees the capacity on the Inputs sheet"))
+        items += [
             ("total_investment", "Investment", f"={tot('investment')}", _MONEY, "intervention minus current practice, investment categories"),
             ("total_gross_savings", "Gross savings", f"={tot('gross_savings')}", _MONEY, "all other categories"),
             ("total_cash_savings", "Cash-releasing savings", f"={tot('cash_savings')}", _MONEY, "categories marked cash-releasing only"),

@@ -112,6 +112,7 @@ def render_summary(results: BudgetImpactResults, currency: str = "GBP") -> str:
         f"Business case: {results.strategy} vs {results.comparator}, {results.sizing.area}, "
         f"{len(results.years)} years ({money})",
         f"  people entering        {s['entrants']:>16,.1f}",
+        *_staffing_lines(results),
         f"  investment             {_money(s['total_investment']):>16}",
         f"  gross savings          {_money(s['total_gross_savings']):>16}",
         f"  cash-releasing savings {_money(s['total_cash_savings']):>16}",
@@ -122,6 +123,18 @@ def render_summary(results: BudgetImpactResults, currency: str = "GBP") -> str:
         f"(cash-releasing only: {_year(int(s['cash_break_even_year']))})",
     ]
     return "\n".join(lines)
+
+
+def _staffing_lines(results: BudgetImpactResults) -> list[str]:
+    """The teams line of the summary when the costs are per team (``team_capacity``)."""
+    plan = results.staffing
+    if plan is None:
+        return []
+    teams = ", ".join(str(n) for n in plan.teams)
+    return [
+        f"  teams in post by year  {teams:>16}  (a team sees {plan.capacity:,.4g} people a year; "
+        f"{plan.set_up} set up)"
+    ]
 
 
 def _break_even_cell(year: int) -> str:

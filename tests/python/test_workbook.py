@@ -79,6 +79,9 @@ def assert_summary_matches(book, refs: dict[str, str], results) -> None:
         expected = int(s[key]) if s[key] else "none within the horizon"
         assert ws[refs[key]].value == expected, key
     assert ws[refs["entrants"]].value == pytest.approx(s["entrants"], rel=1e-12)
+    assert ("teams" in refs) == (results.staffing is not None)
+    if results.staffing is not None:
+        assert ws[refs["teams"]].value == s["teams"]
 
 
 def assert_year_by_year_matches(book, results) -> None:
@@ -96,6 +99,13 @@ def assert_year_by_year_matches(book, results) -> None:
     for label, column in lines.items():
         got = [ws.cell(row=labels[label], column=5 + i).value for i in range(len(results.years))]
         assert got == pytest.approx(list(yearly[column]), abs=PENNY), label
+    if results.staffing is not None:
+        for label, expected in (
+            ("Teams in post (entrants / team capacity, rounded up)", results.staffing.teams),
+            ("Teams set up this year (set-up costs paid)", results.staffing.added),
+        ):
+            got = [ws.cell(row=labels[label], column=5 + i).value for i in range(len(results.years))]
+            assert got == expected, label
     factors = [ws.cell(row=labels["Discount factor (1 + rate)^-(year - 1)"], column=5 + i).value
                for i in range(len(results.years))]
     assert factors == pytest.approx(list(yearly["discount_factor"]), rel=1e-12)
@@ -282,8 +292,36 @@ def test_an_analyst_changing_the_population_gets_the_python_results(pcpm_case, t
     book.save(edited)
     recalculated = recalculate(edited, tmp_path / "recalculated")
     doubled = run_business_case(PCPM, population=2 * population)
+    # 232.7 referrals a year need a second team from year 2: the teams follow the edit.
+    assert pcpm_case.staffing.teams == [1] * 5 and doubled.staffing.teams == [1, 2, 2, 2, 2]
     assert_summary_matches(recalculated, refs, doubled)
     assert_year_by_year_matches(recalculated, doubled)
+
+
+@needs_soffice
+def test_teams_for_a_larger_ics_are_live_formulas(tmp_path) -> None:
+    """Cheshire and Merseyside needs 2 teams in year 1 and 3 after: LibreOffice's CEILING over
+    the entrants and the capacity cell gives the teams, set-ups and totals parity gives; and
+    without team_capacity the workbook has no team rows and one team's costs."""
+    results = run_business_case(PCPM, ics="Cheshire and Merseyside")
+    assert results.staffing.teams == [2, 3, 3, 3, 3]
+    refs = write_workbook(results, tmp_path / "cm.xlsx", PCPM)
+    book = recalculate(tmp_path / "cm.xlsx", tmp_path / "recalculated")
+    assert_summary_matches(book, refs, results)
+    assert_year_by_year_matches(book, results)
+    assert_who_pays_matches(book, results)
+    inputs = book["Inputs"]
+    row = rows_by_label(inputs)["Team capacity (people one team sees a year)"]
+    assert inputs.cell(row=row, column=2).value == pytest.approx(results.staffing.capacity)
+    assert "Recurring cost a year per team: pcpm_staff" in rows_by_label(inputs)
+    folder = business_case_copy(tmp_path, "team_capacity,caseload_year,", "# team_capacity,caseload_year,")
+    one_team = run_business_case(folder, ics="Cheshire and Merseyside")
+    refs = write_workbook(one_team, tmp_path / "one.xlsx", folder)
+    assert "teams" not in refs
+    book = recalculate(tmp_path / "one.xlsx", tmp_path / "recalculated-one")
+    assert_summary_matches(book, refs, one_team)
+    assert_year_by_year_matches(book, one_team)
+    assert "Teams in post (entrants / team capacity, rounded up)" not in rows_by_label(book["Year by year"])
 
 
 @needs_soffice
@@ -293,6 +331,8 @@ def test_entrants_given_directly(tmp_path) -> None:
     edit_file(folder / "business_case.csv", "horizon_years,5,", "horizon_years,3,")
     results = run_business_case(folder)
     assert results.sizing.entrants == [100, 120, 130]
+    assert results.staffing.teams == [1, 1, 2]  # 130 / 126 -> a second team in year 3
+    assert results.staffing.added == [1, 0, 1]
     refs = write_workbook(results, tmp_path / "entrants.xlsx", folder)
     book = recalculate(tmp_path / "entrants.xlsx", tmp_path / "recalculated")
     assert_summary_matches(book, refs, results)
