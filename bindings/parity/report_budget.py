@@ -59,6 +59,11 @@ def budget_section(folder: Path, ics: Optional[str] = None, population: Optional
         ("Horizon and prices", f"{len(bia.years)} budget years; {cur}, {prices}; costs undiscounted, "
          "NPV discounted at the HM Treasury Green Book rate"),
     ]
+    if bia.staffing is not None:
+        plan = bia.staffing
+        facts.append(("Staffing", f"whole teams of {plan.capacity:,.4g} people a year (team_capacity): "
+                      + ", ".join(str(n) for n in plan.teams) + f" in post, years 1 onwards; "
+                      f"{plan.set_up} set up; the one-off and recurring costs are per team"))
     yearly = bia.yearly
     cumulative = (yearly["gross_savings"] - yearly["investment"]).cumsum()
     rows = [[y, number(r.entrants, 1), money(r.investment, cur), money(r.gross_savings, cur),

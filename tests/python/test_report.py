@@ -123,6 +123,8 @@ def test_a_business_case_report_shows_the_budget_year_by_year(reports: dict[str,
         assert money(row["investment"], "GBP") in budget
         assert money(row["gross_savings"], "GBP") in budget
     assert money(case.summary["npv"], "GBP") in budget
+    # One team of 126 a year staffs Nottingham's 116 referrals in every year.
+    assert "whole teams of 126 people a year (team_capacity): 1, 1, 1, 1, 1 in post" in budget
     assert len(_images(budget)) == 2  # who pays and who saves, cumulative net savings
     assert "The model counts no QALYs" in _section(page, "psa")
     assert _section(page, "replication")
