@@ -9,6 +9,7 @@
 #include <mutex>
 #include <numeric>
 
+#include "input_trace.hpp"
 #include "kernels.hpp"
 #include "parity/discount.hpp"
 #include "parity/expression.hpp"
@@ -188,7 +189,7 @@ struct Evaluator::Impl {
 
     double eval(int id, std::size_t b) {
         const double x = exprs.eval(id);
-        if (!std::isfinite(x)) not_finite(id, b, x);
+        if (!std::isfinite(x)) not_finite(id, b, x, true);
         return x;
     }
 
@@ -217,11 +218,25 @@ struct Evaluator::Impl {
 
     // ---- expression evaluation for the block ----------------------------------------------
 
-    [[noreturn]] void not_finite(int id, std::size_t b, double x) {
+    /// What expression `id` reads in sample b: `scalar` when it was evaluated through the
+    /// scalar variables (sample by sample), else from the block.
+    std::string inputs_of(int id, std::size_t b, bool scalar = false) const {
+        return describe_inputs(prog, id,
+                               [&](std::size_t v) { return scalar ? vars[v] : bvars[v * B + b]; });
+    }
+
+    /// " It reads ... ." as more of a `what` that bad_row ends with a full stop.
+    static std::string sentences(std::string inputs) {
+        if (inputs.empty()) return inputs;
+        inputs.pop_back();
+        return "." + inputs;
+    }
+
+    [[noreturn]] void not_finite(int id, std::size_t b, double x, bool scalar = false) {
         throw ModelError(prog.exprs[id].context + ": '" + prog.exprs[id].text + "' evaluates to " +
                          format_double(x) + " (" + sample_label(b) + "cycle " +
-                         format_double(vars[prog.var_cycle]) +
-                         "). Check the expression and the parameters it uses");
+                         format_double(vars[prog.var_cycle]) + ")." + inputs_of(id, b, scalar) +
+                         " Check the expression and the inputs it reads");
     }
 
     /// The block of values of a model-element expression: a plain reference to a variable
@@ -412,7 +427,8 @@ struct Evaluator::Impl {
                     bad_row(s, e, b, t,
                             "the probability of moving to " + prog.state_names[entry.to] + " is " +
                                 format_double(p) + " (" + prog.exprs[entry.expr].context + ": '" +
-                                prog.exprs[entry.expr].text + "')",
+                                prog.exprs[entry.expr].text + "')" +
+                                sentences(inputs_of(entry.expr, b)),
                             "Probabilities must lie in [0, 1]: check the expression and its "
                             "parameters (a rate needs rate_to_prob())");
                 sum += p;
@@ -496,8 +512,8 @@ struct Evaluator::Impl {
                 const double x = values_of(id)[b];
                 if (x < 0.0 || x > 1.0)
                     throw ModelError(prog.exprs[id].context + ": the share is " + format_double(x) +
-                                     " (" + sample_label(b) +
-                                     "cycle 0). Initial shares must lie in [0, 1]");
+                                     " (" + sample_label(b) + "cycle 0)." + inputs_of(id, b) +
+                                     " Initial shares must lie in [0, 1]");
                 w.m[e * B + b] = x;
             }
         }

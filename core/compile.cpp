@@ -10,6 +10,7 @@
 
 #include "compile_tree.hpp"
 #include "parity/expression.hpp"
+#include "parity/input_checks.hpp"
 #include "parity/text.hpp"
 #include "program.hpp"
 
@@ -55,7 +56,7 @@ public:
         check_tree_model(spec());
         prog_.has_tree = spec().has_tree();
         check_settings();
-        check_sources();
+        check_inputs(spec());
         collect_states();
         collect_strategies();
         collect_parameters();
@@ -101,21 +102,6 @@ private:
                  "Add a row n_cycles,<number> to settings.csv (or settings n_cycles=...)");
         if (!(s.cycle_length > 0))
             fail({}, "cycle_length must be positive", "Set cycle_length in years, e.g. 1 or 1/12");
-    }
-
-    // Replication models promise a source for every input; an empty cell would break that
-    // promise silently, so it is an error when the model asks for sources.
-    void check_sources() {
-        if (!spec().settings.require_sources) return;
-        const std::string fix =
-            "Cite the report, table or page and price year, or write 'Assumption: <reasoning>' "
-            "(settings.csv sets require_sources)";
-        for (const auto& p : spec().parameters)
-            if (trim(p.source).empty())
-                fail(row_of(p.where), "parameter '" + p.name + "' has no source", fix);
-        for (const auto& t : spec().tables)
-            if (trim(t.source).empty())
-                fail(row_of(t.where), "lookup table '" + t.name + "' has no source", fix);
     }
 
     void collect_states() {

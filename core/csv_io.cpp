@@ -13,6 +13,7 @@
 #include "csv_sheet.hpp"
 #include "csv_tree.hpp"
 #include "parity/csv_table.hpp"
+#include "parity/input_checks.hpp"
 #include "parity/text.hpp"
 
 namespace parity {
@@ -162,14 +163,20 @@ void read_settings(const Sheet& sheet, ModelSpec& spec) {
     }
 }
 
-// The compiler checks each row's source; only the reader can tell that the column is missing.
-// (parameters.csv requires the column in its schema; tables.csv has it optional.)
+// parameters.csv requires the column in its schema; tables.csv has it optional.
 void require_source_column(const Sheet& sheet, const ModelSpec& spec) {
     if (spec.settings.require_sources && !sheet.has("source"))
         throw InputError(file_only(sheet.file()), "the file has no source column",
                          "Add a source column citing the report, table or page and price year of "
                          "each row, or 'Assumption: <reasoning>' (settings.csv sets "
                          "require_sources)");
+}
+
+// A blank source is reported where the reader can point at the cell to fill in.
+void require_source(const Sheet& sheet, const CsvRow& row, const ModelSpec& spec,
+                    const std::string& what) {
+    if (spec.settings.require_sources && trim(sheet.get(row, "source")).empty())
+        throw InputError(sheet.at(row, "source"), what + " has no source", missing_source_fix());
 }
 
 void read_parameters(const Sheet& sheet, ModelSpec& spec) {
@@ -187,6 +194,10 @@ void read_parameters(const Sheet& sheet, ModelSpec& spec) {
         p.distribution = sheet.get(row, "distribution");
         p.distribution_parameters = sheet.get(row, "distribution_parameters");
         p.where = sheet.at(row, "value");
+        require_source(sheet, row, spec, "parameter '" + p.name + "'");
+        const std::string problem = parameter_unit_problem(p);
+        if (!problem.empty())
+            throw InputError(p.where, problem, "Correct the value or the unit column");
         spec.parameters.push_back(std::move(p));
     }
 }
@@ -414,6 +425,7 @@ void read_tables(const Folder& folder, const Sheet& sheet, ModelSpec& spec) {
     for (const auto& row : sheet.rows()) {
         LookupTable t = read_table(folder, sheet, row);
         seen.add(t.name, t.where);
+        require_source(sheet, row, spec, "lookup table '" + t.name + "'");
         spec.tables.push_back(std::move(t));
     }
 }
@@ -763,6 +775,7 @@ ModelSpec read_model_folder(const std::string& dir) {
 }
 
 void write_model_folder(const ModelSpec& spec, const std::string& dir) {
+    check_inputs(spec);  // a folder that would not load is not written
     const std::vector<OutFile> files = render(spec, dir);
     try {
         const fs::path target = normalised_target(dir);

@@ -170,8 +170,10 @@ class Model:
         Raises
         ------
         parity.InputError
-            If the folder or a required file is missing or a file is malformed; the message
-            gives the file, line and column.
+            If the folder or a required file is missing or a file is malformed, if settings.csv
+            sets ``require_sources`` and a parameter or lookup table has no source, or if a
+            parameter whose unit is a probability is a number outside [0, 1]; the message gives
+            the file, line and column.
         """
         spec = _core.read_model_folder(os.fspath(path))
         if not spec.name:
@@ -195,6 +197,13 @@ class Model:
         path
             The folder; created if needed. Files of the folder that are not part of the format
             (a README, notes) are kept.
+
+        Raises
+        ------
+        parity.ModelError
+            Before anything is written, if the model sets ``require_sources`` and a parameter or
+            lookup table has no source, or a parameter whose unit is a probability is a number
+            outside [0, 1]; the message gives the line of the script that added it.
         """
         _core.write_model_folder(self.spec, os.fspath(path))
 
@@ -666,8 +675,9 @@ class Model:
         Raises
         ------
         parity.ModelError
-            For the first problem found: an unknown state, strategy or parameter, circular
-            parameters, a cost category named like an outcome, ...
+            For the first problem found: a parameter without a source under
+            ``require_sources``, an unknown state, strategy or parameter, circular parameters, a
+            cost category named like an outcome, ...
         """
         if self._compiled is None:
             self._compiled = _core.CompiledModel(self.spec)

@@ -606,18 +606,21 @@ TEST_CASE("require_sources needs a source column and a source on every row", "[c
     write_file(dir / "parameters.csv", "name,value\np_AB,0.1\nc_A,100\n");
     REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
                         Contains("parameters.csv:1") && Contains("'source' is missing"));
+    // Loading fails, not only compiling: the cell to fill in is named.
     write_file(dir / "parameters.csv", "name,value,source\np_AB,0.1,test\nc_A,100,\n");
-    REQUIRE_THROWS_WITH(
-        parity::CompiledModel(parity::read_model_folder(dir.str())),
-        Contains("parameters.csv:3") && Contains("'c_A' has no source") && Contains("Assumption:"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
+                        Contains("parameters.csv:3:3 (column 'source')") &&
+                            Contains("parameter 'c_A' has no source") &&
+                            Contains("Give a citation") && Contains("'Assumption: <reasoning>'"));
     write_file(dir / "parameters.csv", "name,value,source\np_AB,0.1,test\nc_A,100,test\n");
     write_file(dir / "tables/lt.csv", "age,q\n0,0.1\n");
     write_file(dir / "tables.csv", "name,file\nlt,tables/lt.csv\n");
     REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
                         Contains("tables.csv") && Contains("no source column"));
     write_file(dir / "tables.csv", "name,file,source\nlt,tables/lt.csv,\n");
-    REQUIRE_THROWS_WITH(parity::CompiledModel(parity::read_model_folder(dir.str())),
-                        Contains("tables.csv:2") && Contains("'lt' has no source"));
+    REQUIRE_INPUT_ERROR(parity::read_model_folder(dir.str()),
+                        Contains("tables.csv:2:3 (column 'source')") &&
+                            Contains("lookup table 'lt' has no source"));
     write_file(dir / "settings.csv", "setting,value\nn_cycles,10\n");
     CHECK_NOTHROW(parity::CompiledModel(parity::read_model_folder(dir.str())));
 }

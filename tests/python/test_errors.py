@@ -5,6 +5,8 @@ and says how to fix it. Each broken folder is a copy of params/sick_sicker with 
 from __future__ import annotations
 
 import inspect
+import re
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -326,3 +328,115 @@ def test_require_sources_names_the_unsourced_parameter() -> None:
     model = two_state_model().set(require_sources=True)
     with pytest.raises(parity.ModelError, match=r"parameter 'p_die' has no source"):
         model.run()
+
+
+# ---- errors that lead back to the input a person typed ----------------------------------
+
+LTC = SICK_SICKER.parent / "ltc_comorbidity"
+
+
+def _ltc_copy(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    """A copy of params/ltc_comorbidity with one edit of parameters.csv, and the edited line."""
+    folder = tmp_path / "ltc"
+    shutil.copytree(LTC, folder)
+    line = line_of(folder / "parameters.csv", old)
+    edit_file(folder / "parameters.csv", old, new)
+    return folder, line
+
+
+def test_require_sources_fails_the_load(tmp_path: Path) -> None:
+    folder, line = _ltc_copy(tmp_path, ",derived,,,\n", ",,,,\n")
+    name = (folder / "parameters.csv").read_text().split("\n")[line - 1].split(",")[0]
+    with pytest.raises(parity.InputError) as error:
+        parity.load(folder)
+    message = str(error.value)
+    assert f"{folder / 'parameters.csv'}:{line}:5 (column 'source')" in message
+    assert f"parameter '{name}' has no source" in message
+    assert "Give a citation" in message and "'Assumption: <reasoning>'" in message
+
+
+def test_require_sources_fails_parity_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from parity.cli import main
+
+    folder, line = _ltc_copy(tmp_path, ",derived,,,\n", ",,,,\n")
+    assert main(["check", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert f"{folder / 'parameters.csv'}:{line}:5 (column 'source')" in err
+    assert "has no source" in err
+
+
+def test_require_sources_builder_adds_sources_step_by_step(tmp_path: Path) -> None:
+    # The setting may come first: the check waits until the model is compiled or written.
+    model = parity.Model("m", n_cycles=2, require_sources=True)
+    model.states("Alive", parity.Model.dead("Dead")).strategies("usual")
+    model.parameter("p_die", 0.1, source="Assumption: round number for a test")
+    model.parameter("c_alive", 500)
+    unsourced_line = inspect.currentframe().f_lineno - 1
+    model.transitions({"Alive": {"Dead": "p_die", "Alive": "C"}, "Dead": {"Dead": 1}})
+    model.reward("Alive", nhs_acute="c_alive", utility=1).initial(Alive=1)
+    where = f"{__file__}:{unsourced_line}: parameter 'c_alive' has no source"
+    with pytest.raises(parity.ModelError, match=re.escape(where)):
+        model.compile()
+    with pytest.raises(parity.ModelError, match=re.escape(where)):
+        model.to_folder(tmp_path / "m")
+    assert not (tmp_path / "m").exists()
+    model.spec.parameters[1].source = "Assumption: round number for a test"
+    model.to_folder(tmp_path / "m")
+    assert parity.load(tmp_path / "m").run().summary.loc["usual", "cost"] > 0
+
+
+def test_percentage_for_a_probability_fails_the_load(tmp_path: Path) -> None:
+    folder, line = _ltc_copy(tmp_path, "pr_relapse_2y,0.268,", "pr_relapse_2y,26.8,")
+    with pytest.raises(parity.InputError) as error:
+        parity.load(folder)
+    message = str(error.value)
+    assert f"{folder / 'parameters.csv'}:{line}:2 (column 'value')" in message
+    assert "'pr_relapse_2y' is 26.8, but its unit is 'probability over 2 years'" in message
+    assert "was a percentage typed? Write 0.268 for 26.8%" in message
+
+
+def test_percentage_for_a_probability_in_the_builder() -> None:
+    model = two_state_model()
+    model.spec.parameters[0].expression = "26.8"
+    model.spec.parameters[0].unit = "probability per cycle"
+    with pytest.raises(parity.ModelError, match=r"'p_die' is 26\.8.*Write 0\.268 for 26\.8%"):
+        model.run()
+
+
+def test_nan_parameter_names_the_typed_input(tmp_path: Path) -> None:
+    # Without a unit the load cannot tell; the run traces the NaN back to the typed number.
+    folder, line = _ltc_copy(
+        tmp_path, "pr_relapse_2y,0.268,probability over 2 years,", "pr_relapse_2y,26.8,,"
+    )
+    derived = line_of(folder / "parameters.csv", "p_relapse,")
+    with pytest.raises(parity.ModelError) as error:
+        parity.load(folder).run()
+    message = str(error.value)
+    assert f"parameters.csv:{derived}:2 (column 'value'): parameter 'p_relapse'" in message
+    assert "'rescale_prob(pr_relapse_2y, 2)' evaluates to nan" in message
+    assert f"It reads pr_relapse_2y = 26.8 ({folder / 'parameters.csv'}:{line})" in message
+    assert "must lie in [0, 1]; was a percentage typed? Write 0.268 for 26.8%" in message
+
+
+def test_transition_out_of_range_names_the_inputs(broken_folder: BrokenFolder) -> None:
+    folder = broken_folder("parameters.csv", "hr_S1,3,", "hr_S1,-3,")
+    hr_line = line_of(folder / "parameters.csv", "hr_S1,-3,")
+    with pytest.raises(parity.ModelError) as error:
+        parity.load(folder).run()
+    message = str(error.value)
+    assert "the probability of moving to D is -0.006" in message
+    assert "It reads p_S1D = -0.006" in message
+    assert "r_S1D = -0.006" in message and "(= r_HD * hr_S1, " in message
+    assert f"hr_S1 = -3 ({folder / 'parameters.csv'}:{hr_line}, hazard ratio)" in message
+
+
+def test_infinite_reward_names_the_inputs(broken_folder: BrokenFolder) -> None:
+    folder = broken_folder("state_rewards.csv", "S1,health_care,c_S1", "S1,health_care,c_S1 / c_D")
+    with pytest.raises(parity.ModelError) as error:
+        parity.load(folder).run()
+    message = str(error.value)
+    c_d = line_of(folder / "parameters.csv", "c_D,")
+    assert "state_rewards.csv" in message and "'c_S1 / c_D' evaluates to inf" in message
+    assert f"c_D = 0 ({folder / 'parameters.csv'}:{c_d}, USD/year)" in message

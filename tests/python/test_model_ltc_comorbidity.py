@@ -260,10 +260,17 @@ def test_savings_scenario_lowers_physical_costs_by_at_least_a_fifth(model: parit
 def test_a_probability_above_one_names_the_state_and_file(tmp_path: Path) -> None:
     folder = copy_folder(tmp_path)
     edit_file(folder / "parameters.csv", 'p_relapse,"rescale_prob(pr_relapse_2y, 2)"', "p_relapse,1.2")
+    # Its unit says probability, so the load refuses it at the cell.
+    with pytest.raises(parity.InputError) as err:
+        parity.load(folder)
+    assert "parameters.csv:" in str(err.value) and "'p_relapse' is 1.2" in str(err.value)
+    # A probability above one that only an expression computes is found when the model runs.
+    edit_file(folder / "parameters.csv", "p_relapse,1.2", "p_relapse,pr_relapse_2y * 5")
     with pytest.raises(parity.ModelError) as err:
         parity.load(folder).run()
     message = str(err.value)
     assert "remitted" in message and "transitions.csv" in message
+    assert "pr_relapse_2y = 0.268" in message
 
 
 def test_an_unknown_payer_is_named(tmp_path: Path) -> None:

@@ -178,8 +178,9 @@ def test_probability_above_one_names_file_and_expression(tmp_path: Path) -> None
     folder = tmp_path / "smi_smoking"
     shutil.copytree(FOLDER, folder)
     edit_file(folder / "parameters.csv", "p_relapse_recent,0.11,", "p_relapse_recent,1.2,")
-    with pytest.raises(parity.ModelError) as err:
-        parity.load(folder).run()
+    # Its unit says probability, so the load refuses it at the cell.
+    with pytest.raises(parity.InputError) as err:
+        parity.load(folder)
     message = str(err.value)
-    assert "transitions.csv" in message and "p_relapse_recent" in message
+    assert "parameters.csv:" in message and "'p_relapse_recent' is 1.2" in message
     assert "[0, 1]" in message

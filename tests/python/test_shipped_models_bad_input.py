@@ -67,8 +67,41 @@ def test_an_empty_source_is_an_error(folder: Path, tmp_path: Path) -> None:
         return rows
 
     _rewrite(copy / "parameters.csv", empty_first_source)
-    with pytest.raises(parity.ModelError, match=rf"parameters\.csv:2.*'{name['parameter']}' has no source"):
-        _load_and_run(copy)
+    # The load fails, at the cell to fill in.
+    with pytest.raises(
+        parity.InputError,
+        match=rf"parameters\.csv:2:\d+ \(column 'source'\): "
+        rf"parameter '{name['parameter']}' has no source",
+    ):
+        parity.load(copy)
+
+
+@pytest.mark.parametrize("folder", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_a_percentage_typed_for_a_probability_is_an_error(folder: Path, tmp_path: Path) -> None:
+    copy = _copy(folder, tmp_path)
+    typed = {}
+
+    def first_probability_as_percent(rows: list[list[str]]) -> list[list[str]]:
+        header = [c.strip().lower() for c in rows[0]]
+        for line, row in enumerate(rows[1:], start=2):
+            unit, value = row[header.index("unit")], row[header.index("value")]
+            try:
+                p = float(value)
+            except ValueError:
+                continue
+            if unit.lower().startswith(("probability", "proportion", "share")) and 0 < p < 1:
+                row[header.index("value")] = f"{100 * p:g}"
+                typed.update(name=row[header.index("name")], line=line)
+                return rows
+        pytest.skip("no probability typed as a number")
+
+    _rewrite(copy / "parameters.csv", first_probability_as_percent)
+    with pytest.raises(
+        parity.InputError,
+        match=rf"parameters\.csv:{typed['line']}:2 \(column 'value'\): parameter "
+        rf"'{typed['name']}' is .*, but its unit is .*was a percentage typed\?",
+    ):
+        parity.load(copy)
 
 
 @pytest.mark.parametrize("folder", SHIPPED, ids=[p.name for p in SHIPPED])
