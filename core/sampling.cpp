@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "parity/sampling_math.hpp"
 #include "parity/text.hpp"
 
 namespace parity {
@@ -65,8 +66,9 @@ namespace {
 // Gamma(shape, 1) by Marsaglia and Tsang (2000): one normal and one uniform per try, accepted
 // with probability above 0.95 for every shape >= 1. A shape below 1 is drawn as
 // Gamma(shape + 1) * U^(1/shape), written exp(-E / shape) with E = -log U a standard exponential
-// from the ziggurat: one exp instead of a pow, and no log. The constants are kept so each draw
-// is only the loop.
+// from the ziggurat: one exp instead of a pow, and no log. The exp, and the logs of the rare
+// slow acceptance test, are inline ones (parity/sampling_math.hpp) with the same bits on every
+// machine. The constants are kept so each draw is only the loop.
 struct GammaDraw {
     double d = 0, c = 0, inv_shape = 0;
     bool boosted = false;  // shape < 1
@@ -88,20 +90,28 @@ struct GammaDraw {
             const double u = rs.uniform();
             const double x2 = x * x;
             if (u < 1.0 - 0.0331 * x2 * x2) return d * v;  // quick acceptance, no logs
-            if (std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
+            if (detail::sampling_log(u) < 0.5 * x2 + d * (1.0 - v + detail::sampling_log(v)))
+                return d * v;
         }
     }
     /// A draw; for shapes below 1 it may be tiny or underflow to 0 (P(X < 2^-960) is about
     /// 2^(-960 shape)), which callers that normalise check for with kTiny.
     double draw(RandomStream& rs) const {
         const double x = core(rs);
-        return boosted ? x * std::exp(-standard_exponential(rs) * inv_shape) : x;
+        return boosted ? x * boost_factor(rs) : x;
     }
     /// The log of a draw from the same random numbers as draw(), for the rare draw that would
     /// underflow.
     double draw_log(RandomStream& rs) const {
         const double x = std::log(core(rs));
-        return boosted ? x - standard_exponential(rs) * inv_shape : x;
+        return boosted ? x + log_boost_factor(rs) : x;
+    }
+    /// U^(1/shape), which takes a Gamma(shape + 1) draw to a Gamma(shape) draw, and its log.
+    double boost_factor(RandomStream& rs) const {
+        return detail::sampling_exp(log_boost_factor(rs));
+    }
+    double log_boost_factor(RandomStream& rs) const {
+        return -standard_exponential(rs) * inv_shape;
     }
 };
 
@@ -173,6 +183,7 @@ struct SamplingPlan {
     std::vector<Unit> units;
     std::vector<std::size_t> unit_of;        // parameter -> unit (npos when fixed)
     std::vector<std::size_t> place_in_unit;  // parameter -> position among the unit's members
+    std::vector<std::size_t> not_drawn;      // parameters of no unit (fixed): NaN in samples
     std::size_t widest_group = 0;
     std::uint64_t seed = 0;
 };
@@ -459,6 +470,8 @@ std::shared_ptr<const SamplingPlan> make_plan(
             plan->unit_of[plan->units[u].members[pos]] = u;
             plan->place_in_unit[plan->units[u].members[pos]] = pos;
         }
+    for (std::size_t i = 0; i < n; ++i)
+        if (plan->unit_of[i] == kNone) plan->not_drawn.push_back(i);
     check_streams(*plan);
     return plan;
 }
@@ -570,7 +583,9 @@ Distribution ParameterSampler::marginal(std::size_t p) const {
 void ParameterSampler::sample(std::uint64_t first, std::size_t count, double* values) const {
     const SamplingPlan& plan = *plan_;
     const std::size_t n = plan.names.size();
-    std::fill(values, values + count * n, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t s = 0; s < count; ++s)
+        for (std::size_t p : plan.not_drawn)
+            values[s * n + p] = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> out(plan.widest_group), z(plan.widest_group);  // once per call
     for (const Unit& u : plan.units) {
         for (std::size_t s = 0; s < count; ++s) {
