@@ -109,6 +109,37 @@ struct Evaluator::Impl {
             alive_expanded.push_back(prog.alive[prog.expanded_state[e]] ? 1.0 : 0.0);
         reward_rate.resize(n_cat);
         plan_moves();
+        plan_row_sources();
+        for (int l = 0; l < 2; ++l)
+            for (int id : prog.element_exprs[l])
+                if (variable_of[static_cast<std::size_t>(id)] < 0)
+                    computed_elements[l].push_back(id);
+    }
+
+    /// Where each given entry of each row reads its value, one sample at a time: a row of a
+    /// large model is a hundred plain parameter names (a Dirichlet row, say), read straight
+    /// from the variable rather than through its expression.
+    struct RowSource {
+        int to;
+        int variable;  // the variable the entry names, or -1
+        int expr;
+    };
+    std::vector<std::vector<std::vector<RowSource>>> row_sources;  // [strategy][state]
+    /// Per level, the model-element expressions that are evaluated rather than read in place.
+    std::vector<int> computed_elements[2];
+
+    void plan_row_sources() {
+        row_sources.resize(prog.strategies.size());
+        for (std::size_t s = 0; s < prog.strategies.size(); ++s)
+            for (const auto& row : prog.strategies[s].rows) {
+                std::vector<RowSource> sources;
+                for (const auto& entry : row.entries)
+                    if (entry.expr >= 0)
+                        sources.push_back({entry.to,
+                                           variable_of[static_cast<std::size_t>(entry.expr)],
+                                           entry.expr});
+                row_sources[s].push_back(std::move(sources));
+            }
     }
 
     /// Some row or reward depends on state_time: rebuilt position by position every cycle.
@@ -264,6 +295,10 @@ struct Evaluator::Impl {
         const std::size_t np = prog.n_parameters;
         for (int i : prog.parameter_order) {
             if (prog.parameter_level[i] < level) continue;
+            if (B == 1 && overrides && !std::isnan(overrides[i])) {  // one sample, drawn
+                bvars[static_cast<std::size_t>(i)] = overrides[i];
+                continue;
+            }
             double* dst = &bvars[static_cast<std::size_t>(i) * B];
             std::size_t given = 0;
             if (overrides)
@@ -288,8 +323,7 @@ struct Evaluator::Impl {
                 }
         }
         for (int l = level; l <= kPerCycle; ++l)
-            for (int id : prog.element_exprs[l]) {
-                if (variable_of[static_cast<std::size_t>(id)] >= 0) continue;  // read in place
+            for (int id : computed_elements[l]) {
                 double* dst = &expr_vals[static_cast<std::size_t>(id) * B];
                 exprs.eval_block(id, bvars.data(), B, dst);
                 check_finite(id, dst);
@@ -358,8 +392,19 @@ struct Evaluator::Impl {
                 continue;
             }
             if (!per_position && B == 1) {
-                for (const auto& entry : row.entries)
-                    if (entry.expr >= 0) Pe[entry.to] = *values_of(entry.expr);
+                const double* named = bvars.data();
+                const double* computed = expr_vals.data();
+                const auto& sources = row_sources[s][state];
+                const auto fill = [&](std::size_t i) {
+                    const RowSource& src = sources[i];
+                    return Pe[src.to] =
+                               src.variable >= 0 ? named[src.variable] : computed[src.expr];
+                };
+                if (row.complement_context.empty()) {  // filled and checked in one pass
+                    if (!given_row_valid(sources.size(), fill)) explain_bad_row(s, e, Pe, t);
+                    continue;
+                }
+                for (std::size_t i = 0; i < sources.size(); ++i) fill(i);
             } else if (!per_position) {
                 for (const auto& entry : row.entries)
                     if (entry.expr >= 0)
@@ -370,23 +415,30 @@ struct Evaluator::Impl {
         }
     }
 
+    /// One sample's row of k given probabilities (no complement; a Dirichlet row of a PSA,
+    /// say), probability i being probability(i): whether each lies in [0, 1] and they sum to
+    /// 1. The sum only checks the row, so it runs as four interleaved sums rather than one
+    /// long chain.
+    template <typename Probability>
+    static bool given_row_valid(std::size_t k, Probability probability) {
+        double sum[4] = {0, 0, 0, 0};
+        bool in_range = true;
+        for (std::size_t i = 0; i < k; ++i) {
+            const double p = probability(i);
+            in_range &= (p >= 0.0) & (p <= 1.0);
+            sum[i % 4] += p;
+        }
+        const double total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+        return in_range && std::abs(total - 1.0) <= kRowTolerance;
+    }
+
     /// Check every sample's row and fill in its complement. The common case, all rows valid,
     /// runs as whole-block loops; only a failure goes back sample by sample to say which.
     void check_row(std::size_t s, std::size_t e, double* Pe, int t) {
         const auto& row = prog.strategies[s].rows[prog.expanded_state[e]];
         if (B == 1 && row.complement_context.empty()) {  // empty: the row has no C
-            // One sample, every probability given (a Dirichlet row of a PSA, say): the sum only
-            // checks the row, so it runs as four interleaved sums rather than one long chain.
-            double sum[4] = {0, 0, 0, 0};
-            bool in_range = true;
-            const std::size_t k = row.entries.size();
-            for (std::size_t i = 0; i < k; ++i) {
-                const double p = Pe[row.entries[i].to];
-                in_range &= (p >= 0.0) & (p <= 1.0);
-                sum[i % 4] += p;
-            }
-            const double total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
-            if (!in_range || !(std::abs(total - 1.0) <= kRowTolerance))
+            if (!given_row_valid(row.entries.size(),
+                                 [&](std::size_t i) { return Pe[row.entries[i].to]; }))
                 explain_bad_row(s, e, Pe, t);
             return;
         }

@@ -44,6 +44,19 @@ std::shared_ptr<const ParameterSampler> make_sampler(const CompiledModel& model,
 
 namespace {
 
+/// (position, length) of each run of consecutive indices in `indices`: the sampled parameters of
+/// a large model (a Dirichlet row, say) sit side by side and are copied a run at a time.
+std::vector<std::pair<std::size_t, std::size_t>> consecutive_runs(
+    const std::vector<std::size_t>& indices) {
+    std::vector<std::pair<std::size_t, std::size_t>> runs;
+    for (std::size_t k = 0; k < indices.size(); ++k)
+        if (k > 0 && indices[k] == indices[k - 1] + 1)
+            ++runs.back().second;
+        else
+            runs.emplace_back(k, 1);
+    return runs;
+}
+
 /// Shared state of the workers of one run.
 struct Run {
     Run(const CompiledModel& m, const ParameterSampler& s, const PsaOptions& o, PsaOutcomes& r,
@@ -98,6 +111,7 @@ struct Run {
         const std::size_t ns = out.strategies.size();
         const std::size_t no = out.outcomes.size();
         const auto& sampled = sampler.sampled();
+        const auto runs = consecutive_runs(sampled);
         std::vector<double> values(chunk * np);
         const auto observer = options.make_observer ? options.make_observer() : nullptr;
         std::vector<double> cycle_costs;
@@ -120,10 +134,13 @@ struct Run {
                     observer->observe(start + b, size, &values[b * np], cycle_costs.data());
             }
             if (options.keep_parameters)
-                for (std::size_t b = 0; b < count; ++b)
-                    for (std::size_t k = 0; k < sampled.size(); ++k)
-                        out.parameter_values[(start + b) * sampled.size() + k] =
-                            values[b * np + sampled[k]];
+                for (std::size_t b = 0; b < count; ++b) {
+                    const double* from = &values[b * np];
+                    double* to = &out.parameter_values[(start + b) * sampled.size()];
+                    for (const auto& [first_sampled, length] : runs)
+                        std::copy(from + sampled[first_sampled],
+                                  from + sampled[first_sampled] + length, to + first_sampled);
+                }
             done += count;
         }
     }
