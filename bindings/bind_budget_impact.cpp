@@ -66,6 +66,7 @@ void bind_budget_impact(py::module_& m) {
         .def_readwrite("payers", &InvestmentSpec::payers)
         .def_readwrite("cash_releasing", &InvestmentSpec::cash_releasing)
         .def_readwrite("investment_categories", &InvestmentSpec::investment_categories)
+        .def_readwrite("in_perspective", &InvestmentSpec::in_perspective)
         // A flat rate replaces the Green Book schedule (for a sensitivity analysis of the rate).
         .def_property(
             "discount_rate",
@@ -89,6 +90,8 @@ void bind_budget_impact(py::module_& m) {
         .def_readonly("investment", &InvestmentSummary::investment)
         .def_readonly("gross_savings", &InvestmentSummary::gross_savings)
         .def_readonly("cash_savings", &InvestmentSummary::cash_savings)
+        .def_readonly("wider_benefits", &InvestmentSummary::wider_benefits)
+        .def_readonly("total_wider_benefits", &InvestmentSummary::total_wider_benefits)
         .def_readonly("net_budget_impact", &InvestmentSummary::net_budget_impact)
         .def_readonly("cumulative_net_budget_impact",
                       &InvestmentSummary::cumulative_net_budget_impact)

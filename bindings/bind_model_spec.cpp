@@ -174,6 +174,16 @@ void bind_model_spec(py::module_& m) {
 
     m.def("setting_descriptions", &setting_descriptions);
     m.def("payer_descriptions", &payer_descriptions);
+    // The business case reads a perspective too (business_case.csv); errors name its place.
+    m.def(
+        "parse_perspective",
+        [](const std::string& value, const std::string& file, int line) {
+            Location where;
+            where.file = file;
+            where.line = line;
+            return parse_perspective(value, where);
+        },
+        py::arg("value"), py::arg("file") = "", py::arg("line") = 0);
 }
 
 }  // namespace parity

@@ -245,6 +245,15 @@ InvestmentSummary investment_summary(const BudgetImpact& budget, const Investmen
                              " cost categories",
                          "Give one payer and one flag per cost category, in category order");
     }
+    if (!spec.in_perspective.empty() && spec.in_perspective.size() != n_cat) {
+        throw InputError({},
+                         std::to_string(spec.in_perspective.size()) + " in-perspective flags for " +
+                             std::to_string(n_cat) + " cost categories",
+                         "Give one flag per cost category, or none to count every category");
+    }
+    const auto counted = [&](std::size_t c) {
+        return spec.in_perspective.empty() || spec.in_perspective[c];
+    };
     std::vector<std::string> vocabulary;
     for (const auto& kv : payer_descriptions()) vocabulary.push_back(kv.first);
     for (std::size_t c = 0; c < n_cat; ++c) {
@@ -282,10 +291,19 @@ InvestmentSummary investment_summary(const BudgetImpact& budget, const Investmen
     std::vector<bool> invest(n_cat, false);
     if (spec.investment_categories.empty()) {
         for (std::size_t c = 0; c < n_cat; ++c)
-            invest[c] = delta.col(static_cast<Eigen::Index>(c)).sum() > 0.0;
+            invest[c] = counted(c) && delta.col(static_cast<Eigen::Index>(c)).sum() > 0.0;
     } else {
-        for (const auto& name : spec.investment_categories)
-            invest[index_of(budget.categories, name, "investment category")] = true;
+        for (const auto& name : spec.investment_categories) {
+            const auto c = index_of(budget.categories, name, "investment category");
+            if (!counted(c)) {
+                throw InputError({},
+                                 "investment category '" + name + "' (payer '" + spec.payers[c] +
+                                     "') is outside the budget perspective",
+                                 "Invest only in categories whose payer the perspective counts, "
+                                 "or widen the perspective");
+            }
+            invest[c] = true;
+        }
     }
 
     InvestmentSummary out;
@@ -310,10 +328,12 @@ InvestmentSummary investment_summary(const BudgetImpact& budget, const Investmen
     std::vector<double> cumulative_net, cumulative_cash_net;
     double cum_net = 0.0, cum_cash_net = 0.0;
     for (int y = 0; y < years; ++y) {
-        double inv = 0.0, sav = 0.0, cash = 0.0;
+        double inv = 0.0, sav = 0.0, cash = 0.0, wider = 0.0;
         for (std::size_t c = 0; c < n_cat; ++c) {
             const double d = delta(y, static_cast<Eigen::Index>(c));
-            if (invest[c]) {
+            if (!counted(c)) {
+                wider -= d;
+            } else if (invest[c]) {
                 inv += d;
             } else {
                 sav -= d;
@@ -323,6 +343,8 @@ InvestmentSummary investment_summary(const BudgetImpact& budget, const Investmen
         out.investment.push_back(inv);
         out.gross_savings.push_back(sav);
         out.cash_savings.push_back(cash);
+        out.wider_benefits.push_back(wider);
+        out.total_wider_benefits += wider;
         out.net_budget_impact.push_back(inv - sav);
         cumulative += inv - sav;
         out.cumulative_net_budget_impact.push_back(cumulative);
@@ -349,6 +371,7 @@ InvestmentSummary investment_summary(const BudgetImpact& budget, const Investmen
     out.cash_break_even_year = break_even_year(cumulative_cash_net);
 
     for (std::size_t c = 0; c < n_cat; ++c) {
+        if (!counted(c)) continue;
         const double total = delta.col(static_cast<Eigen::Index>(c)).sum();
         if (invest[c]) {
             slot(out.investing_payers, out.payer_investment, payer_name(c)) += total;

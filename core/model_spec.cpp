@@ -137,8 +137,6 @@ const std::vector<std::pair<std::string, std::string>>& payer_descriptions() {
     return d;
 }
 
-namespace {
-
 // Named perspectives expand to payers; NICE's reference case is NHS and personal social services.
 std::vector<std::string> parse_perspective(const std::string& value, const Location& where) {
     std::vector<std::string> payers;
@@ -180,13 +178,11 @@ std::vector<std::string> parse_perspective(const std::string& value, const Locat
         }
     }
     if (out.empty())
-        throw InputError(where, "setting 'perspective' names no payer",
+        throw InputError(where, "'perspective' names no payer",
                          "Give a named perspective such as nhs_pss, or leave the row out to count "
                          "every cost category");
     return out;
 }
-
-}  // namespace
 
 void apply_setting(Settings& s, const std::string& raw_key, const std::string& raw_value,
                    const Location& where) {

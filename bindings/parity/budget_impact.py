@@ -224,6 +224,11 @@ class BudgetImpactResults:
         The core's summary (year vectors, totals, who pays / who saves).
     staffing : StaffingPlan or None
         Teams in post and set up each year, when the costs are per team (``team_capacity``).
+    perspective : list of str or None
+        The payers inside the budget perspective; None: every category counts.
+    in_perspective : dict of str to bool
+        Whether each category's change counts as investment or savings; the others are wider
+        benefits (not budget savings).
     """
 
     def __init__(
@@ -239,6 +244,7 @@ class BudgetImpactResults:
         one_off: Mapping[str, float],
         recurring: Mapping[str, float],
         staffing: Optional[StaffingPlan] = None,
+        perspective: Optional[Sequence[str]] = None,
     ) -> None:
         self._budget = budget
         self.investment = investment
@@ -255,6 +261,16 @@ class BudgetImpactResults:
         self.one_off = dict(one_off)
         self.recurring = dict(recurring)
         self.staffing = staffing
+        self.perspective = list(perspective) if perspective is not None else None
+        self.in_perspective = {
+            c: self.perspective is None or self.payers[c] in self.perspective for c in self.payers
+        }
+
+    @property
+    def perspective_name(self) -> str:
+        """The budget perspective in words: a named perspective (nhs, nhs_pss, public_sector,
+        societal) when the payers are exactly its, else the payers; "all payers" without one."""
+        return perspective_name(self.perspective)
 
     @property
     def years(self) -> list[int]:
@@ -295,7 +311,8 @@ class BudgetImpactResults:
         -------
         pandas.DataFrame
             Columns ``year, category, payer, cash_releasing, investment`` (True for the
-            investment categories), ``comparator_cost, strategy_cost, increment``.
+            investment categories), ``in_perspective`` (False: a wider benefit, not a budget
+            saving), ``comparator_cost, strategy_cost, increment``.
         """
         costs = self.costs.set_index(["strategy", "year", "category"])["cost"]
         rows = []
@@ -310,6 +327,7 @@ class BudgetImpactResults:
                         "payer": self.payers[category],
                         "cash_releasing": self.cash_releasing[category],
                         "investment": category in self.investment.investment_categories,
+                        "in_perspective": self.in_perspective[category],
                         "comparator_cost": base,
                         "strategy_cost": mine,
                         "increment": mine - base,
@@ -325,7 +343,9 @@ class BudgetImpactResults:
         -------
         pandas.DataFrame
             Indexed by ``year``: ``entrants``, ``investment`` (I), ``gross_savings`` (S),
-            ``cash_savings``, ``net_budget_impact`` (I - S), ``cumulative_net_budget_impact``,
+            ``cash_savings``, ``wider_benefits`` (W: savings outside the budget perspective,
+            counted in no other column), ``net_budget_impact`` (I - S),
+            ``cumulative_net_budget_impact``,
             ``discount_factor`` (Green Book) and ``present_value_net_savings`` (d (S - I)); with
             costs per team, ``teams`` (in post) and ``teams_added`` (set up) after ``entrants``.
         """
@@ -337,6 +357,7 @@ class BudgetImpactResults:
                 "investment": s.investment,
                 "gross_savings": s.gross_savings,
                 "cash_savings": s.cash_savings,
+                "wider_benefits": s.wider_benefits,
                 "net_budget_impact": s.net_budget_impact,
                 "cumulative_net_budget_impact": s.cumulative_net_budget_impact,
                 "discount_factor": s.discount_factors,
@@ -354,8 +375,9 @@ class BudgetImpactResults:
     def summary(self) -> pd.Series:
         """Totals over the horizon: investment, savings, net budget impact, ROI (=(S - I)/I),
         benefit-cost ratio (S/I), NPV, break-even year (0: not within the horizon), for all
-        savings and for cash-releasing savings only; with costs per team, the ``team_capacity``
-        and the ``teams`` set up (the most in post in any year)."""
+        savings and for cash-releasing savings only; the budget ``perspective`` and the
+        ``total_wider_benefits`` outside it (in none of the other figures); with costs per team,
+        the ``team_capacity`` and the ``teams`` set up (the most in post in any year)."""
         s = self.investment
         staffing = (
             {"team_capacity": self.staffing.capacity, "teams": self.staffing.set_up}
@@ -366,11 +388,13 @@ class BudgetImpactResults:
             {
                 "horizon_years": len(self.years),
                 "price_year": self.price_year,
+                "perspective": self.perspective_name,
                 "entrants": float(sum(self._budget.entrants)),
                 **staffing,
                 "total_investment": s.total_investment,
                 "total_gross_savings": s.total_gross_savings,
                 "total_cash_savings": s.total_cash_savings,
+                "total_wider_benefits": s.total_wider_benefits,
                 "net_budget_impact": s.total_net_budget_impact,
                 "roi": s.roi,
                 "cash_roi": s.cash_roi,
@@ -404,6 +428,25 @@ class BudgetImpactResults:
         )
         return pd.concat([table, total])
 
+    def wider_benefits(self) -> pd.DataFrame:
+        """Savings outside the budget perspective, by category, over the horizon (undiscounted):
+        real gains (quality of life valued in money, output, ...) but no budget's savings, so in
+        none of investment, savings, ROI, NPV or break-even.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``category, payer, wider_benefit`` (comparator minus strategy cost), one
+            row per category outside the perspective; empty when every category counts.
+        """
+        inc = self.increments()
+        outside = inc[~inc["in_perspective"]]
+        # + 0.0: a category that does not change shows 0, not -0.
+        table = (0.0 - outside.groupby(["category", "payer"], sort=False)["increment"].sum()).rename(
+            "wider_benefit"
+        )
+        return table.reset_index()
+
     def __repr__(self) -> str:
         price = f", {self.price_year} prices" if self.price_year else ""
         with pd.option_context("display.width", 160, "display.max_columns", 20):
@@ -432,6 +475,7 @@ def budget_impact(
     recurring: Optional[Mapping[str, Union[str, float]]] = None,
     discount_rate: Optional[float] = None,
     team_capacity: Optional[float] = None,
+    perspective: Optional[Sequence[str]] = None,
 ) -> BudgetImpactResults:
     """Budget impact of a strategy against current practice, with an open cohort.
 
@@ -475,6 +519,10 @@ def budget_impact(
         People one team sees a year. Given, ``one_off`` and ``recurring`` are one team's: each
         year pays the recurring cost of ``ceil(entrants / team_capacity)`` teams and the
         one-off cost of each team set up that year (:mod:`parity.staffing`).
+    perspective
+        The payers of the budget perspective (``parity._core.parse_perspective("nhs_pss")``):
+        only their categories count as investment and savings; the others are reported as
+        wider benefits. None: every category counts.
 
     Raises
     ------
@@ -550,14 +598,46 @@ def budget_impact(
     inv.payers = [category_payers[c] for c in budget.categories]
     inv.cash_releasing = [flags[c] for c in budget.categories]
     inv.investment_categories = list(investment_categories or [])
+    inv.in_perspective = _in_perspective(category_payers, perspective, list(budget.categories))
     if discount_rate is not None:
         inv.discount_rate = float(discount_rate)
     summary = _core.investment_summary(budget, inv)
     shown_payers = {c: (p or "unassigned") for c, p in category_payers.items()}
     return BudgetImpactResults(
         budget, summary, sizing, shown_payers, flags, price_label, factor, timing,
-        one_off_values, recurring_values, staffing,
+        one_off_values, recurring_values, staffing, perspective,
     )
+
+
+#: The named perspectives, widest last (a payer set matching one is shown by its name).
+NAMED_PERSPECTIVES = ("nhs", "nhs_pss", "public_sector", "societal")
+
+
+def perspective_name(payers: Optional[Sequence[str]]) -> str:
+    """A perspective's name when its payers are exactly a named one's, else its payers
+    separated by ';' ("all payers" for None)."""
+    if payers is None:
+        return "all payers"
+    for name in NAMED_PERSPECTIVES:
+        if set(_core.parse_perspective(name)) == set(payers):
+            return name
+    return ";".join(payers)
+
+
+def _in_perspective(
+    payers: Mapping[str, str], perspective: Optional[Sequence[str]], categories: list[str]
+) -> list[bool]:
+    """Per category, whether its payer is inside the perspective (empty: every category)."""
+    if perspective is None:
+        return []
+    missing = [c for c in categories if not payers[c]]
+    if missing:
+        raise _core.InputError(
+            "cost categories " + ", ".join(missing) + " have no payer, but the business case "
+            "has a budget perspective (" + ";".join(perspective) + "). Give them a payer in "
+            "cost_categories.csv (or business_case.csv 'payer')"
+        )
+    return [payers[c] in perspective for c in categories]
 
 
 def _amounts(

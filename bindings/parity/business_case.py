@@ -24,6 +24,9 @@ team_capacity         people one team sees a year (a parameter or number): one_o
                       become one team's, paid for ceil(entrants / capacity) teams each year
 overrides             parameter values for the business case, ``name=value; ...``
 payer                 payers replacing the model's, ``category=payer; ...``
+perspective           the budget perspective: nhs, nhs_pss, public_sector, societal or payers
+                      ``a;b`` (default: the model's perspective setting, else every payer);
+                      categories outside it are wider benefits, not investment or savings
 discount_rate         a flat NPV rate instead of the Green Book schedule
 ===================== ==========================================================================
 """
@@ -63,6 +66,8 @@ KEYS = {
     "team_capacity": "people one team sees a year, a parameter or number: costs per team",
     "overrides": "parameter values, name=value; ...",
     "payer": "payers replacing the model's, category=payer; ...",
+    "perspective": "budget perspective: nhs, nhs_pss, public_sector, societal or payers "
+    "separated by ';' (default: the model's perspective)",
     "discount_rate": "a flat discount rate for the NPV instead of the Green Book schedule",
 }
 
@@ -241,6 +246,9 @@ class BusinessCaseInputs:
         People one team sees a year, at the case's base-case parameter values (a staffing
         plan is fixed before the PSA, so it does not vary with the samples); None: the one-off
         and recurring costs are the whole service's.
+    perspective : list of str or None
+        The payers inside the budget perspective (the ``perspective`` row, else the model's
+        perspective setting); None: every category counts.
     """
 
     case: BusinessCase
@@ -257,6 +265,7 @@ class BusinessCaseInputs:
     recurring: dict[str, str]
     discount_rate: Optional[float]
     team_capacity: Optional[float] = None
+    perspective: Optional[list[str]] = None
     #: The arguments that replaced the file's values (ics, population, years, price_year).
     arguments: dict[str, object] = field(default_factory=dict)
 
@@ -277,6 +286,7 @@ class BusinessCaseInputs:
             recurring=self.recurring or None,
             discount_rate=self.discount_rate,
             team_capacity=self.team_capacity,
+            perspective=self.perspective,
         )
 
 
@@ -346,12 +356,24 @@ def business_case_inputs(
         recurring=_pairs(case, "recurring"),
         discount_rate=_float(case, "discount_rate", discount) if discount else None,
         team_capacity=_team_capacity(case, model, overrides),
+        perspective=_perspective(case, model),
         arguments={
             k: v
             for k, v in dict(ics=ics, population=population, years=years, price_year=price_year).items()
             if v is not None
         },
     )
+
+
+def _perspective(case: BusinessCase, model: Model) -> Optional[list[str]]:
+    """The payers of the budget perspective: the ``perspective`` row's, else the model's
+    perspective setting (the costs its ICER counts); None when neither sets one."""
+    text = case.get("perspective")
+    if text is None:
+        model_payers = dict(model.spec.settings.to_pairs()).get("perspective", "")
+        return [p for p in model_payers.split(";") if p] or None
+    row = case.rows["perspective"]
+    return list(_core.parse_perspective(text, str(row.path or case.path), row.line))
 
 
 def _team_capacity(case: BusinessCase, model: Model, overrides: Mapping[str, float]) -> Optional[float]:

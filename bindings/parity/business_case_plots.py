@@ -35,7 +35,8 @@ def _by_year(ax: "Axes", results: "BudgetImpactResults", years: np.ndarray, ylab
 
 def payer_bars(results: "BudgetImpactResults", ax: "Axes | None" = None, currency: str = "GBP") -> "Axes":
     """Stacked bars of intervention minus current practice by payer in each budget year:
-    above zero what a payer spends more (the investment), below zero what it saves.
+    above zero what a payer spends more (the investment), below zero what it saves. Payers
+    outside the budget perspective are left out: their gains are wider benefits, not savings.
 
     Parameters
     ----------
@@ -47,7 +48,8 @@ def payer_bars(results: "BudgetImpactResults", ax: "Axes | None" = None, currenc
         The model's currency (its ``currency`` setting).
     """
     ax = _axes(ax)
-    table = results.increments().pivot_table(
+    increments = results.increments()
+    table = increments[increments["in_perspective"]].pivot_table(
         index="year", columns="payer", values="increment", aggfunc="sum", sort=False
     )
     years = np.asarray(table.index, dtype=float)

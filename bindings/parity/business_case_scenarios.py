@@ -244,7 +244,7 @@ def investment_figures(summary: pd.Series) -> dict[str, float]:
         name: float(summary[name])
         for name in (
             "total_investment", "total_gross_savings", "roi", "cash_roi", "benefit_cost_ratio",
-            "npv", "cash_npv",
+            "npv", "cash_npv", "total_wider_benefits",
         )
     }
     figures["net_savings"] = -float(summary["net_budget_impact"])

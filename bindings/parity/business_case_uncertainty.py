@@ -109,6 +109,7 @@ def _spec(base: BudgetImpactResults, inputs: BusinessCaseInputs) -> _core.Budget
     # The base case's investment categories, so that every sample splits investment from
     # savings the same way.
     inv.investment_categories = list(base.investment.investment_categories)
+    inv.in_perspective = [bool(base.in_perspective[c]) for c in categories] if base.perspective else []
     if inputs.discount_rate is not None:
         inv.discount_rate = float(inputs.discount_rate)
     spec.investment = inv

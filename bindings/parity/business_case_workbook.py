@@ -59,10 +59,15 @@ SCENARIO_ROWS = [
     ("cash_npv", "Net present value, cash-releasing savings only", '#,##0.00;[Red]-#,##0.00'),
     ("break_even_year", "Break-even (payback) year", "0"),
     ("cash_break_even_year", "Break-even year, cash-releasing savings only", "0"),
+    ("total_wider_benefits", "Wider benefits outside the budget perspective (not savings)",
+     '#,##0.00;[Red]-#,##0.00'),
 ]
 
 #: What the Summary shows where no PSA result was given.
 NOT_RUN = "not run"
+
+#: Column D of a category outside the budget perspective (neither investment nor saving).
+OUTSIDE = "outside perspective"
 
 #: Units of the business_case.csv keys, for the Inputs sheet.
 KEY_UNITS = {
@@ -82,6 +87,7 @@ KEY_UNITS = {
     "team_capacity": "people one team sees a year (parameter or number)",
     "overrides": "parameter = value",
     "payer": "category = payer",
+    "perspective": "payers counted in the budget",
     "discount_rate": "per year",
 }
 
@@ -91,6 +97,13 @@ CONVENTIONS = [
      "New people enter in every budget year and each entry cohort follows the model from its own "
      "entry, on its own clock (Sullivan et al. 2014, ISPOR Budget Impact Analysis Good Practice "
      "II, Value Health 17:5-14, 'open population')."),
+    ("Budget perspective",
+     "Only the categories whose payer is inside the budget perspective (business_case.csv "
+     "'perspective', default the model's perspective setting) count as investment and savings: "
+     "a budget impact takes the budget holder's perspective (Sullivan et al. 2014). The others "
+     "(e.g. quality of life valued in money, lost output) are shown as wider benefits, in no "
+     "total, ROI, NPV or break-even year. Column D of the Year by year sheet says 'outside "
+     "perspective' for them."),
     ("Undiscounted budget years",
      "Costs per budget year are not discounted: a budget impact reports what is paid in each year "
      "(Sullivan et al. 2014)."),
@@ -713,6 +726,8 @@ class _Writer:
         line("gross_savings", "Gross savings (S)", lambda y, c: f'=-SUMIF({span("D")},"no",{inc(c)})')
         line("cash_savings", "Cash-releasing savings",
              lambda y, c: f'=-SUMIFS({inc(c)},{span("D")},"no",{span("C")},"yes")')
+        line("wider_benefits", "Wider benefits outside the budget perspective (W, not savings)",
+             lambda y, c: f'=-SUMIF({span("D")},"{OUTSIDE}",{inc(c)})')
         line("net_budget_impact", "Net budget impact (I - S)", minus("investment", "gross_savings"))
         line("cumulative_net_budget_impact", "Cumulative net budget impact",
              running("net_budget_impact"), total=False)
@@ -774,7 +789,8 @@ class _Writer:
         ws.cell(row=row, column=2, value=self.r.payers[category])
         ws.cell(row=row, column=3, value="yes" if self.r.cash_releasing[category] else "no")
         inv = category in self.r.investment.investment_categories
-        ws.cell(row=row, column=4, value="yes" if inv else "no")
+        role = "yes" if inv else "no" if self.r.in_perspective[category] else OUTSIDE
+        ws.cell(row=row, column=4, value=role)
 
     def _column_totals(self, ws: "Worksheet", row: int, label: str, top: int, bottom: int,
                        first: int, total_col: int) -> None:
@@ -800,8 +816,8 @@ class _Writer:
         Y = "'Year by year'!"
         self._title(
             ws, f"Business case: {r.strategy} vs {r.comparator}",
-            f"{r.sizing.area}; {self.horizon} budget years; {self.money_label}, undiscounted "
-            "except the NPV. Every figure is a formula over the 'Year by year' and 'Inputs' "
+            f"{r.sizing.area}; {self.horizon} budget years; perspective {r.perspective_name}; "
+            f"{self.money_label}, undiscounted except the NPV. Every figure is a formula over the 'Year by year' and 'Inputs' "
             "sheets.",
         )
         ws.column_dimensions["A"].width = 58
@@ -825,8 +841,9 @@ class _Writer:
                           "the most teams in post in any year; one team sees the capacity on the Inputs sheet"))
         items += [
             ("total_investment", "Investment", f"={tot('investment')}", _MONEY, "intervention minus current practice, investment categories"),
-            ("total_gross_savings", "Gross savings", f"={tot('gross_savings')}", _MONEY, "all other categories"),
+            ("total_gross_savings", "Gross savings", f"={tot('gross_savings')}", _MONEY, f"the other categories inside the budget perspective ({r.perspective_name})"),
             ("total_cash_savings", "Cash-releasing savings", f"={tot('cash_savings')}", _MONEY, "categories marked cash-releasing only"),
+            ("total_wider_benefits", "Wider benefits outside the budget perspective (not budget savings)", f"={tot('wider_benefits')}", _MONEY, "categories whose payer is outside the perspective; in no other figure"),
             ("net_budget_impact", "Net budget impact (investment - savings)", f"={tot('net_budget_impact')}", _MONEY, "positive: costs the system more"),
             ("roi", "Return on investment (savings - investment) / investment", None, "0.00%", "0% = break-even, -100% = nothing back"),
             ("cash_roi", "Return on investment, cash-releasing savings only", None, "0.00%", ""),

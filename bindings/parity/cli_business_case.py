@@ -28,10 +28,13 @@ CSV_FILES = {
     "increments.csv": "intervention minus current practice per year and category, with the "
     "payer, cash-releasing and investment flags",
     "by_payer.csv": "cost per budget year and strategy, one column per payer",
-    "yearly.csv": "investment, gross and cash-releasing savings, net budget impact, cumulative, "
-    "discount factors and present values per year",
-    "summary.csv": "totals, ROI, benefit-cost ratio, NPV and break-even year",
-    "who_pays_who_saves.csv": "investing payer against saving payer",
+    "yearly.csv": "investment, gross and cash-releasing savings, wider benefits, net budget "
+    "impact, cumulative, discount factors and present values per year",
+    "summary.csv": "totals, ROI, benefit-cost ratio, NPV, break-even year, the budget "
+    "perspective and the wider benefits outside it",
+    "who_pays_who_saves.csv": "investing payer against saving payer (budget perspective only)",
+    "wider_benefits.csv": "savings outside the budget perspective by category and payer: not "
+    "budget savings, counted in no other figure",
 }
 
 #: The uncertainty CSV files ``--csv DIR`` writes: the PSA's with ``--psa N``, the scenarios'
@@ -110,7 +113,7 @@ def render_summary(results: BudgetImpactResults, currency: str = "GBP") -> str:
     money = f"{currency}, {prices}, undiscounted"
     lines = [
         f"Business case: {results.strategy} vs {results.comparator}, {results.sizing.area}, "
-        f"{len(results.years)} years ({money})",
+        f"{len(results.years)} years, perspective {results.perspective_name} ({money})",
         f"  people entering        {s['entrants']:>16,.1f}",
         *_staffing_lines(results),
         f"  investment             {_money(s['total_investment']):>16}",
@@ -122,6 +125,11 @@ def render_summary(results: BudgetImpactResults, currency: str = "GBP") -> str:
         f"  break-even year        {_year(int(s['break_even_year'])):>16}  "
         f"(cash-releasing only: {_year(int(s['cash_break_even_year']))})",
     ]
+    if results.perspective is not None:
+        lines.append(
+            "  wider benefits outside the budget perspective (not counted): "
+            + _money(s["total_wider_benefits"])
+        )
     return "\n".join(lines)
 
 
@@ -224,6 +232,7 @@ def write_csv(results: BudgetImpactResults, out: Path) -> list[Path]:
         "yearly.csv": results.yearly.reset_index(),
         "summary.csv": results.summary.rename("value").rename_axis("measure").reset_index(),
         "who_pays_who_saves.csv": results.who_pays_who_saves.reset_index(),
+        "wider_benefits.csv": results.wider_benefits(),
     }
     written = []
     for name, table in tables.items():

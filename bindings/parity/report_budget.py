@@ -75,6 +75,9 @@ def budget_section(folder: Path, ics: Optional[str] = None, population: Optional
                  money(s["net_budget_impact"], cur), "", money(s["npv"], cur)])
     roi = (lambda x: "undefined (no investment)" if math.isnan(x) else share(x))
     summary = [
+        ("Wider benefits (not budget savings)",
+         f"{money(s['total_wider_benefits'], cur)} outside the budget perspective "
+         f"({bia.perspective_name}): not counted in savings, ROI, NPV or break-even"),
         ("Return on investment", f"{roi(s['roi'])} (cash-releasing savings only: {roi(s['cash_roi'])})"),
         ("Net present value", money(s["npv"], cur) + " of net savings (savings - investment)"),
         ("Break-even", f"{_year(int(s['break_even_year']))} (cash-releasing savings only: "

@@ -87,6 +87,11 @@ struct InvestmentSpec {
     /// Categories that make up the investment (the new service's costs). Empty: every category
     /// whose cost over the horizon is higher under the strategy than under the comparator.
     std::vector<std::string> investment_categories;
+    /// Whether each category falls inside the budget perspective (order of
+    /// BudgetImpact::categories). Categories outside it (quality of life valued in money, lost
+    /// output, ...) are neither investment nor savings: their change is reported as a wider
+    /// benefit. Empty: every category counts.
+    std::vector<bool> in_perspective;
     /// Discounting for the net present value: HM Treasury Green Book 2022, 3.5% for the first
     /// 30 years; budget year 1 is year 0 (not discounted) unless discount_first_cycle is set.
     DiscountSpec discount = green_book_discount();
@@ -100,11 +105,15 @@ struct InvestmentSummary {
     std::vector<std::string> investment_categories;
     /// I_y = sum of Delta_{y,c} over investment categories.
     std::vector<double> investment;
-    /// S_y = - sum of Delta_{y,c} over the other categories (negative where they cost more).
+    /// S_y = - sum of Delta_{y,c} over the other categories inside the budget perspective
+    /// (negative where they cost more).
     std::vector<double> gross_savings;
     /// The part of S_y in cash-releasing categories.
     std::vector<double> cash_savings;
-    /// NBI_y = I_y - S_y = total strategy cost - total comparator cost.
+    /// W_y = - sum of Delta_{y,c} over the categories outside the budget perspective: wider
+    /// benefits, not budget savings (counted in no other figure).
+    std::vector<double> wider_benefits;
+    /// NBI_y = I_y - S_y: strategy cost - comparator cost within the budget perspective.
     std::vector<double> net_budget_impact;
     std::vector<double> cumulative_net_budget_impact;
     /// d_y, the Green Book factor of budget year y.
@@ -113,6 +122,7 @@ struct InvestmentSummary {
     double total_investment = 0.0;     // sum of I_y
     double total_gross_savings = 0.0;  // sum of S_y
     double total_cash_savings = 0.0;
+    double total_wider_benefits = 0.0;  // sum of W_y
     double total_net_budget_impact = 0.0;
     /// (sum S - sum I) / sum I: net return per pound invested, undiscounted (NaN if sum I = 0).
     double roi = 0.0;
@@ -140,8 +150,9 @@ struct InvestmentSummary {
     Eigen::MatrixXd who_pays_who_saves;
 };
 
-/// Throws InputError for an unknown strategy, payer or investment category, or payers /
-/// cash_releasing of the wrong length.
+/// Throws InputError for an unknown strategy, payer or investment category, an investment
+/// category outside the budget perspective, or payers / cash_releasing / in_perspective of the
+/// wrong length.
 InvestmentSummary investment_summary(const BudgetImpact& budget, const InvestmentSpec& spec);
 
 /// The budget year (1-based) from whose end a cumulative series of net savings stays >= 0 up to

@@ -239,6 +239,10 @@ const std::vector<std::pair<std::string, std::string>>& setting_descriptions();
 /// the budget-impact view splits costs and savings by these organisations.
 const std::vector<std::pair<std::string, std::string>>& payer_descriptions();
 
+/// The payers of a perspective: nhs, nhs_pss (NICE reference case), public_sector, societal, or
+/// payers separated by semicolons. Throws InputError at `where` for an unknown name or none.
+std::vector<std::string> parse_perspective(const std::string& value, const Location& where);
+
 /// The settings as key,value pairs that apply_setting reads back to the same Settings.
 std::vector<std::pair<std::string, std::string>> settings_to_pairs(const Settings& settings);
 

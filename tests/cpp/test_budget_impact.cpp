@@ -34,6 +34,30 @@ InvestmentSpec service_vs_usual() {
     return s;
 }
 
+// Plain data, two years, four categories: staff 150 and local authority support 50 more, beds
+// 300 and care homes 50 less over the horizon.
+BudgetImpact four_payer_budget() {
+    BudgetImpact b;
+    b.strategies = {"current", "new"};
+    b.categories = {"staff", "la_support", "beds", "care_homes"};
+    b.entrants = {1, 1};
+    Eigen::MatrixXd current(2, 4), fresh(2, 4);
+    current << 0, 0, 200, 50, 0, 0, 200, 50;
+    fresh << 100, 50, 100, 25, 50, 0, 0, 25;
+    b.costs = {current, fresh};
+    return b;
+}
+
+InvestmentSpec four_payer_spec() {
+    InvestmentSpec spec;
+    spec.strategy = "new";
+    spec.comparator = "current";
+    spec.payers = {"nhs_mental_health", "local_authority_social_care", "nhs_acute",
+                   "local_authority_social_care"};
+    spec.cash_releasing = {true, true, false, true};
+    return spec;
+}
+
 }  // namespace
 
 TEST_CASE("per-cycle cost profile follows the within-cycle correction", "[budget_impact]") {
@@ -146,20 +170,8 @@ TEST_CASE("break-even year: cumulative net savings must stay >= 0", "[budget_imp
 TEST_CASE("who pays and who saves", "[budget_impact]") {
     // Plain data, two years: two investing payers (75% and 25% of the investment) and two
     // saving payers (savings 300 and 100 over the horizon).
-    BudgetImpact b;
-    b.strategies = {"current", "new"};
-    b.categories = {"staff", "la_support", "beds", "care_homes"};
-    b.entrants = {1, 1};
-    Eigen::MatrixXd current(2, 4), fresh(2, 4);
-    current << 0, 0, 200, 50, 0, 0, 200, 50;
-    fresh << 100, 50, 100, 25, 50, 0, 0, 25;  // staff 150, la 50, beds -300, care homes -50
-    b.costs = {current, fresh};
-    InvestmentSpec spec;
-    spec.strategy = "new";
-    spec.comparator = "current";
-    spec.payers = {"nhs_mental_health", "local_authority_social_care", "nhs_acute",
-                   "local_authority_social_care"};
-    spec.cash_releasing = {true, true, false, true};
+    const BudgetImpact b = four_payer_budget();
+    InvestmentSpec spec = four_payer_spec();
     const auto s = investment_summary(b, spec);
     REQUIRE(s.investment_categories == std::vector<std::string>{"staff", "la_support"});
     REQUIRE(s.investing_payers ==
@@ -178,6 +190,30 @@ TEST_CASE("who pays and who saves", "[budget_impact]") {
     const auto t = investment_summary(b, spec);
     REQUIRE(t.total_investment == Approx(150));
     REQUIRE(t.total_gross_savings == Approx(350 - 50));
+}
+
+TEST_CASE("categories outside the budget perspective are wider benefits", "[budget_impact]") {
+    // The data of "who pays and who saves" with an NHS-only perspective: the local authority's
+    // support (50 more in year 1) and care homes (25 less a year) leave investment and savings
+    // and become wider benefits.
+    const BudgetImpact b = four_payer_budget();
+    InvestmentSpec spec = four_payer_spec();
+    spec.in_perspective = {true, false, true, false};
+    const auto s = investment_summary(b, spec);
+    REQUIRE(s.investment_categories == std::vector<std::string>{"staff"});
+    REQUIRE(s.investment == std::vector<double>{100, 50});
+    REQUIRE(s.gross_savings == std::vector<double>{100, 200});  // beds only
+    REQUIRE(s.cash_savings == std::vector<double>{0, 0});       // beds do not release cash
+    // Year 1: la_support +50, care homes -25 -> W = -25; year 2: care homes -25 -> W = 25.
+    REQUIRE(s.wider_benefits == std::vector<double>{-25, 25});
+    REQUIRE(s.total_wider_benefits == 0);
+    REQUIRE(s.roi == Approx((300.0 - 150.0) / 150.0));
+    REQUIRE(s.saving_payers == std::vector<std::string>{"nhs_acute"});
+    REQUIRE(s.investing_payers == std::vector<std::string>{"nhs_mental_health"});
+    spec.investment_categories = {"la_support"};
+    REQUIRE_THROWS_WITH(investment_summary(b, spec),
+                        Catch::Contains("investment category 'la_support'") &&
+                            Catch::Contains("outside the budget perspective"));
 }
 
 TEST_CASE("entrants spread over the year and the price-year factor", "[budget_impact]") {

@@ -115,8 +115,8 @@ def test_one_team_is_the_case_without_the_key(tmp_path: Path) -> None:
         with_key.summary.drop(["team_capacity", "teams"]), without.summary, check_exact=True
     )
     assert list(without.yearly.columns) == [
-        "entrants", "investment", "gross_savings", "cash_savings", "net_budget_impact",
-        "cumulative_net_budget_impact", "discount_factor", "present_value_net_savings",
+        "entrants", "investment", "gross_savings", "cash_savings", "wider_benefits",
+        "net_budget_impact", "cumulative_net_budget_impact", "discount_factor", "present_value_net_savings",
     ]
 
 

@@ -33,7 +33,7 @@ needs_soffice = pytest.mark.skipif(
 )
 PENNY = 0.005
 MONEY = ["total_investment", "total_gross_savings", "total_cash_savings", "net_budget_impact",
-         "npv", "cash_npv"]
+         "npv", "cash_npv", "total_wider_benefits"]
 RATIOS = ["roi", "cash_roi", "benefit_cost_ratio"]
 
 
@@ -92,6 +92,7 @@ def assert_year_by_year_matches(book, results) -> None:
         "Investment (I)": "investment",
         "Gross savings (S)": "gross_savings",
         "Cash-releasing savings": "cash_savings",
+        "Wider benefits outside the budget perspective (W, not savings)": "wider_benefits",
         "Net budget impact (I - S)": "net_budget_impact",
         "Cumulative net budget impact": "cumulative_net_budget_impact",
         "Present value of net savings": "present_value_net_savings",
@@ -138,6 +139,17 @@ def assert_who_pays_matches(book, results) -> None:
             assert ws.cell(row=row, column=2 + j).value == pytest.approx(
                 table.loc[investor, column], abs=PENNY
             ), (investor, column)
+
+
+def recalculate_case(results, folder: Path, tmp_path: Path) -> "openpyxl.Workbook":
+    """Write a case's workbook, recalculate it with LibreOffice and check every total, year and
+    who-pays cell against the Python results; returns the recalculated workbook."""
+    refs = write_workbook(results, tmp_path / "case.xlsx", folder)
+    book = recalculate(tmp_path / "case.xlsx", tmp_path / "recalculated")
+    assert_summary_matches(book, refs, results)
+    assert_year_by_year_matches(book, results)
+    assert_who_pays_matches(book, results)
+    return book
 
 
 @pytest.fixture(scope="module")
@@ -305,11 +317,7 @@ def test_teams_for_a_larger_ics_are_live_formulas(tmp_path) -> None:
     without team_capacity the workbook has no team rows and one team's costs."""
     results = run_business_case(PCPM, ics="Cheshire and Merseyside")
     assert results.staffing.teams == [2, 3, 3, 3, 3]
-    refs = write_workbook(results, tmp_path / "cm.xlsx", PCPM)
-    book = recalculate(tmp_path / "cm.xlsx", tmp_path / "recalculated")
-    assert_summary_matches(book, refs, results)
-    assert_year_by_year_matches(book, results)
-    assert_who_pays_matches(book, results)
+    book = recalculate_case(results, PCPM, tmp_path)
     inputs = book["Inputs"]
     row = rows_by_label(inputs)["Team capacity (people one team sees a year)"]
     assert inputs.cell(row=row, column=2).value == pytest.approx(results.staffing.capacity)
@@ -407,3 +415,19 @@ def test_the_uncertainty_sheets_leave_the_formulas_unchanged(
     assert_summary_matches(book, refs, pcpm_case)
     assert_year_by_year_matches(book, pcpm_case)
     assert_who_pays_matches(book, pcpm_case)
+
+
+@needs_soffice
+def test_the_formulas_leave_categories_outside_the_perspective_out_of_the_savings(tmp_path) -> None:
+    """Perinatal counts NHS and social care only (perspective nhs_pss): LibreOffice's savings,
+    ROI, NPV and who-saves leave out the wider-society categories, as parity does, and show them
+    on the wider-benefits line."""
+    folder = PARAMS / "perinatal"
+    results = run_business_case(folder)
+    assert results.summary["total_wider_benefits"] > results.summary["total_gross_savings"] > 0
+    book = recalculate_case(results, folder, tmp_path)
+    ws = book["Year by year"]
+    roles = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=4).value
+             for r in range(1, ws.max_row + 1)}
+    assert roles["mother_quality_of_life"] == "outside perspective"
+    assert roles["mother_health_social_care"] == "no" and roles["service_cost"] == "yes"
