@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from helpers import PARAMS, broken_copy, edit_file
 
+import parity
 from parity import _core
 from parity import business_case_uncertainty as bcu
 from parity.business_case import business_case_inputs, run_business_case
@@ -130,12 +131,23 @@ def test_models_without_a_perspective_count_every_category(model: str, tmp_path:
                                    societal.drop("perspective"), check_exact=True)
 
 
-def test_pcpm_figures_are_unchanged() -> None:
-    """pcpm's headline as before the perspective (worked by hand in test_budget_impact.py)."""
-    s = run_business_case(PARAMS / "pcpm").summary
-    assert round(s["total_investment"]) == 1_647_148
-    assert round(s["total_gross_savings"]) == 466_233
-    assert round(s["npv"]) == -1_121_168
+def test_pcpm_counts_every_nhs_category_as_before() -> None:
+    """pcpm's headline from its inputs: one team's staff every year plus one set-up (the model's
+    price year, factor 1), savings the comparator's minus the service's costs outside the
+    investment, and the NPV the Green Book sum of (S - I) with year 1 undiscounted."""
+    bia = run_business_case(PARAMS / "pcpm")
+    s, yearly = bia.summary, bia.yearly
+    values = parity.load(PARAMS / "pcpm").compile().parameter_values(0)
+    years = len(yearly)
+    assert list(yearly["teams"]) == [1] * years
+    assert s["total_investment"] == pytest.approx(
+        years * values["staff_cost_year"] + values["setup_cost_total"], rel=1e-12)
+    costs = bia.costs.groupby(["strategy", "category"])["cost"].sum()
+    saved = [c for c in costs["pcpm"].index if c not in ("pcpm_staff", "pcpm_setup")]
+    assert s["total_gross_savings"] == pytest.approx(
+        sum(costs["usual_care"][c] - costs["pcpm"][c] for c in saved), rel=1e-9)
+    net = yearly["gross_savings"] - yearly["investment"]
+    assert s["npv"] == pytest.approx(sum(v / 1.035**y for y, v in enumerate(net)), rel=1e-12)
 
 
 def test_the_cli_headline_names_the_perspective_and_the_wider_benefits(tmp_path: Path) -> None:
