@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .currency import CURRENCY_SIGNS
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
@@ -48,7 +50,7 @@ def _thousands(axis) -> None:
 
 
 def _symbol(currency: str) -> str:
-    return {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
+    return CURRENCY_SIGNS.get(currency, currency + " ")
 
 
 def _money(currency: str, price_year: str) -> str:

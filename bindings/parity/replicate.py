@@ -21,6 +21,7 @@ from typing import Sequence
 import pandas as pd
 
 from . import _core
+from .currency import CURRENCY_SIGNS
 from .measure import MeasureError, Namespace, did_you_mean, evaluate, namespace
 from .model import Model
 from .targets import (
@@ -247,7 +248,6 @@ def summary_line(table: pd.DataFrame) -> str:
 
 # ---- showing ------------------------------------------------------------------------------
 
-_CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 _SCALES = [(1e9, "bn"), (1e6, "m")]
 
 
@@ -298,7 +298,7 @@ def format_value(
     if math.isnan(value):
         return ""
     words = unit.split()
-    sign = _CURRENCY_SIGNS.get(words[0], "") if words else ""
+    sign = CURRENCY_SIGNS.get(words[0], "") if words else ""
     per = ""
     if sign and len(words) >= 3 and words[1] == "per":
         thing = " ".join(words[2:])

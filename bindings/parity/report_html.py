@@ -15,11 +15,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from .currency import CURRENCY_SIGNS
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-#: Currency signs for the currencies published UK and US evaluations use.
-CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
 class Html(str):

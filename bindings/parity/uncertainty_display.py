@@ -7,37 +7,30 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
-
-from . import _core
 
 if TYPE_CHECKING:  # pragma: no cover
     from .uncertainty import UncertaintyAnalysis
 
 
-def _interval(values: np.ndarray, fmt: str) -> str:
-    lower, upper = np.quantile(values, [0.025, 0.975])
-    return f"{fmt.format(lower)} to {fmt.format(upper)}"
-
-
 def summary_table(analysis: "UncertaintyAnalysis") -> pd.DataFrame:
-    """Per strategy: mean cost and QALYs with their 95% intervals (2.5th and 97.5th
-    percentiles of the samples) and the probability of being cost-effective (highest net
-    monetary benefit) at each of the analysis's willingness-to-pay values, as text."""
+    """Per strategy: mean cost and QALYs with their 95% intervals (from
+    :meth:`UncertaintyAnalysis.summary`) and the probability of being cost-effective at each of
+    the analysis's willingness-to-pay values (from :meth:`UncertaintyAnalysis.ceac`), as text."""
+    summary = analysis.summary().set_index(["strategy", "outcome"])
     wtp = [float(w) for w in analysis.wtp]
-    best = {w: np.argmax(analysis.net_monetary_benefit(w), axis=1) for w in wtp}
+    ceac = analysis.ceac(wtp).set_index(["wtp", "strategy"])["probability"] if wtp else None
     rows = {}
-    for k, name in enumerate(analysis.strategies):
-        costs, qalys = analysis.costs[:, k], analysis.effects[:, k]
+    for name in analysis.strategies:
+        cost, qalys = summary.loc[(name, "cost")], summary.loc[(name, "qalys")]
         row = {
-            "mean cost": f"{costs.mean():,.0f}",
-            "cost 95% interval": _interval(costs, "{:,.0f}"),
-            "mean QALYs": f"{qalys.mean():.3f}",
-            "QALYs 95% interval": _interval(qalys, "{:.3f}"),
+            "mean cost": f"{cost['mean']:,.0f}",
+            "cost 95% interval": f"{cost['lower_95']:,.0f} to {cost['upper_95']:,.0f}",
+            "mean QALYs": f"{qalys['mean']:.3f}",
+            "QALYs 95% interval": f"{qalys['lower_95']:.3f} to {qalys['upper_95']:.3f}",
         }
         for w in wtp:
-            row[f"P(cost-effective) at {w:,.0f}"] = f"{np.mean(best[w] == k):.2f}"
+            row[f"P(cost-effective) at {w:,.0f}"] = f"{ceac[(w, name)]:.2f}"
         rows[name] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "strategy"
@@ -58,11 +51,11 @@ def caption(analysis: "UncertaintyAnalysis") -> str:
 
 def evpi_line(analysis: "UncertaintyAnalysis") -> str:
     """EVPI per person at each of the analysis's willingness-to-pay values."""
-    values = [
-        f"{_core.evpi(analysis.net_monetary_benefit(float(w))):,.2f} at {float(w):,.0f} per QALY"
-        for w in analysis.wtp
-    ]
-    return "EVPI per person: " + "; ".join(values) if values else ""
+    if not analysis.wtp:
+        return ""
+    evpi = analysis.evpi([float(w) for w in analysis.wtp])
+    values = [f"{e:,.2f} at {w:,.0f} per QALY" for w, e in zip(evpi["wtp"], evpi["evpi_per_person"])]
+    return "EVPI per person: " + "; ".join(values)
 
 
 def as_text(analysis: "UncertaintyAnalysis") -> str:
